@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Linters the best Odoo projects run: ruff (flake8's rules and more) and
+# pylint with the pylint-odoo plugin, for Odoo 11.0.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$MDS_ROOT"
+"$MDS_TOOLS_VENV/bin/ruff" check --quiet .
+# pylint-odoo knows an addon by its folder name, and pylint resolves links:
+# lint a copy of the tracked files under the addon's own name.
+copy="$MDS_CACHE/lint/mail_document_send"
+rm -rf "$copy" && mkdir -p "$copy"
+git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$copy"
+"$MDS_TOOLS_VENV/bin/pylint" --rcfile="$MDS_ROOT/.pylintrc" "$copy"
