@@ -10,6 +10,4 @@
     "author": "mail_document_send contributors",
     "license": "AGPL-3",
     "depends": ["mail", "sale_management", "account_invoicing"],
-    "data": [],
-    "demo": [],
 }

@@ -10,4 +10,5 @@ cd "$MDS_ROOT"
 copy="$MDS_CACHE/lint/mail_document_send"
 rm -rf "$copy" && mkdir -p "$copy"
 git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$copy"
-"$MDS_TOOLS_VENV/bin/pylint" --rcfile="$MDS_ROOT/.pylintrc" "$copy"
+# Odoo is not importable from the tools environment: its imports cannot resolve.
+"$MDS_TOOLS_VENV/bin/pylint" --rcfile="$MDS_ROOT/.pylintrc" --disable=import-error,no-member,no-name-in-module "$copy"
