@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# make demo: Odoo with the addon on a demo database, and a local mail
+# catcher, ready to click. Ctrl-C stops everything it started.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+HTTP_PORT="${MDS_DEMO_PORT:-8069}"
+CATCHER_SMTP_PORT="${MDS_CATCHER_SMTP_PORT:-1025}"
+CATCHER_HTTP_PORT="${MDS_CATCHER_HTTP_PORT:-1080}"
+export MDS_CATCHER_SMTP_PORT="$CATCHER_SMTP_PORT" MDS_DEMO_URL="http://localhost:$HTTP_PORT"
+
+"$MDS_ROOT/dev/bootstrap.sh"
+template="$("$MDS_ROOT/dev/template_db.sh")"
+if [[ "$(psql -d postgres -tAc "select 1 from pg_database where datname='$MDS_DEMO_DB'")" != 1 ]]; then
+  echo "[demo] creating the demo database $MDS_DEMO_DB" >&2
+  "$MDS_ROOT/dev/clone_db.sh" "$template" "$MDS_DEMO_DB.new"
+  "$MDS_ROOT/dev/odoo" -d "$MDS_DEMO_DB.new" -i mail_document_send --stop-after-init --log-level=warn
+  "$MDS_ROOT/dev/odoo" shell -d "$MDS_DEMO_DB.new" --log-level=warn < "$MDS_ROOT/dev/demo_setup.py"
+  psql -d postgres -qc "ALTER DATABASE \"$MDS_DEMO_DB.new\" RENAME TO \"$MDS_DEMO_DB\""
+  mv "$MDS_CACHE/data/filestore/$MDS_DEMO_DB.new" "$MDS_CACHE/data/filestore/$MDS_DEMO_DB"
+else
+  echo "[demo] updating the addon on $MDS_DEMO_DB" >&2
+  "$MDS_ROOT/dev/odoo" -d "$MDS_DEMO_DB" -u mail_document_send --stop-after-init --log-level=warn
+fi
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+"$MDS_VENV/bin/python" "$MDS_ROOT/dev/mail_catcher.py" --smtp-port "$CATCHER_SMTP_PORT" \
+  --http-port "$CATCHER_HTTP_PORT" --dir "$MDS_CACHE/mailbox" &
+pids+=($!)
+cat <<MSG
+
+  Odoo:          http://localhost:$HTTP_PORT   (database $MDS_DEMO_DB)
+  Administrator: admin / admin       Salesperson: demo / demo
+  Mail catcher:  http://localhost:$CATCHER_HTTP_PORT   (SMTP 127.0.0.1:$CATCHER_SMTP_PORT)
+
+  Try: Sales > Quotations > open one > Send by email > Send; the mail and
+  its PDF show up in the mail catcher. Failed mails: Settings > Activate the
+  developer mode, then Settings > Technical > Email > Emails.
+  Ctrl-C stops Odoo and the mail catcher.
+
+MSG
+"$MDS_ROOT/dev/odoo" -d "$MDS_DEMO_DB" --db-filter="^$MDS_DEMO_DB\$" --http-port="$HTTP_PORT" --log-level=info &
+pids+=($!)
+wait "${pids[-1]}"
