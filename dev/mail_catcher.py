@@ -24,7 +24,8 @@ def write_index(folder, mails):
     for number, (stamp, mail) in enumerate(reversed(mails), 1):
         name = "%s.eml" % stamp
         files = ", ".join(
-            '<a href="%s">%s</a>' % (html.escape("%s-%s" % (stamp, safe_name(fname))), html.escape(fname or "?"))
+            '<a href="%s">%s</a>'
+            % (html.escape("%s-%s" % (stamp, safe_name(fname))), html.escape(fname or "?"))
             for fname, _data, _ctype in mail.attachments()
         )
         rows.append(
@@ -76,7 +77,8 @@ def main():
                     with open(os.path.join(args.dir, "%s-%s" % (stamp, safe_name(fname))), "wb") as handle:
                         handle.write(data or b"")
                 kept.append((stamp, mail))
-                print("mail received: %s -> %s" % (mail.message["Subject"], ", ".join(mail.rcpt_tos)), flush=True)
+                subject, recipients = mail.message["Subject"], ", ".join(mail.rcpt_tos)
+                print("mail received: %s -> %s" % (subject, recipients), flush=True)
                 write_index(args.dir, kept)
     except KeyboardInterrupt:
         pass
