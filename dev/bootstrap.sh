@@ -9,6 +9,7 @@ need_apt=()
 command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql)
 command -v lessc >/dev/null || need_apt+=(node-less)
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
+command -v msgmerge >/dev/null || need_apt+=(gettext)
 # The static wkhtmltopdf still loads these from the system.
 for lib in libXrender.so.1 libfontconfig.so.1 libXext.so.6; do
   ldconfig -p | grep -q "$lib" || { need_apt+=(libxrender1 libfontconfig1 libxext6 fontconfig); break; }
