@@ -1,3 +1,5 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_platform
+from . import test_smtp_failure
+from . import test_retry_schedule
