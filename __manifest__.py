@@ -10,4 +10,10 @@
     "author": "mail_document_send contributors",
     "license": "AGPL-3",
     "depends": ["mail", "sale_management", "account_invoicing"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/mail_mail_actions.xml",
+        "views/mail_mail_views.xml",
+        "views/mail_delivery_log_views.xml",
+    ],
 }

@@ -165,7 +165,10 @@ class ScriptedSmtpServer:
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
         login, password = self.auth
         ok = auth_data.login == login.encode() and auth_data.password == password.encode()
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd's default (handled=True) means "the
+        # authenticator already replied", so a refusal would get no 535 and
+        # the client would hang until its timeout.
+        return AuthResult(success=ok, handled=False)
 
     # reading
     def wait_for(self, count, timeout=10.0):

@@ -1,0 +1,274 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import hashlib
+import logging
+
+import psycopg2
+
+from odoo import _, api, fields, models, tools
+from odoo.addons.base.ir.ir_mail_server import MailDeliveryException
+from odoo.exceptions import AccessError
+
+from ..delivery import retry, smtp_failure
+
+_logger = logging.getLogger(__name__)
+
+FAILURE_TYPE_SELECTION = [
+    ("temporary", "Temporary"),
+    ("permanent", "Permanent"),
+    ("authentication", "Authentication"),
+    ("configuration", "Configuration"),
+    ("recipient", "Recipient"),
+    ("too_large", "Too large"),
+    ("unknown", "Unknown"),
+]
+MAX_ATTEMPTS_PARAM = "mail_document_send.max_attempts"
+
+
+class MailMail(models.Model):
+    _inherit = "mail.mail"
+
+    failure_type = fields.Selection(FAILURE_TYPE_SELECTION, readonly=True, copy=False, index=True)
+    attempt_count = fields.Integer("Attempts", readonly=True, copy=False)
+    next_attempt_date = fields.Datetime("Next attempt", readonly=True, copy=False, index=True)
+    failure_smtp_code = fields.Integer("SMTP code", readonly=True, copy=False)
+    failure_smtp_reply = fields.Text("SMTP reply", readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # Manual actions: administrators only (the stock buttons only hide
+    # them in the view, RPC reached them anyway).
+    # ------------------------------------------------------------------
+    def _mds_check_admin(self):
+        if not (self.env.user._is_superuser() or self.env.user.has_group("base.group_system")):
+            raise AccessError(_("Only administrators can retry or cancel emails."))
+
+    def _mds_reset_schedule_values(self):
+        return {
+            "attempt_count": 0,
+            "next_attempt_date": False,
+            "failure_type": False,
+            "failure_smtp_code": False,
+            "failure_smtp_reply": False,
+        }
+
+    @api.multi
+    def mark_outgoing(self):
+        """A manual Retry starts the retry schedule over."""
+        self._mds_check_admin()
+        self.write(self._mds_reset_schedule_values())
+        return super().mark_outgoing()
+
+    @api.multi
+    def cancel(self):
+        self._mds_check_admin()
+        self.write({"next_attempt_date": False})
+        return super().cancel()
+
+    @api.multi
+    def action_retry_send_now(self):
+        """List action: retry the selected mails and send them at once."""
+        self.mark_outgoing()
+        self.send()
+        return True
+
+    # ------------------------------------------------------------------
+    # Queue
+    # ------------------------------------------------------------------
+    @api.model
+    def process_email_queue(self, ids=None):
+        """Only the mails whose retry is due; the stock filters still apply."""
+        filters = list(self.env.context.get("filters") or [])
+        filters += [
+            "|",
+            ("next_attempt_date", "=", False),
+            ("next_attempt_date", "<=", fields.Datetime.now()),
+        ]
+        return super(MailMail, self.with_context(filters=filters)).process_email_queue(ids=ids)
+
+    @api.multi
+    def send(self, auto_commit=False, raise_exception=False):
+        """The stock loop, except that a connection failure is classified and
+        scheduled like any other failure instead of being written as raw text.
+        Committing per mail is the stock queue's contract (auto_commit): a
+        sent mail must stay sent even if a later one crashes the batch.
+        Context key `mail_document_send_no_commit` turns auto-commit off so
+        that tests can run process_email_queue() inside their transaction."""
+        if self.env.context.get("mail_document_send_no_commit"):
+            auto_commit = False
+        for server_id, batch_ids in self._split_by_server():
+            smtp_session = None
+            try:
+                smtp_session = self.env["ir.mail_server"].connect(mail_server_id=server_id)
+            except Exception as exc:
+                if raise_exception:
+                    raise MailDeliveryException(_("Unable to connect to SMTP Server"), exc)
+                _logger.info("Cannot connect to mail server %s: %s", server_id, exc)
+                for mail in self.browse(batch_ids).filtered(lambda m: m.state == "outgoing"):
+                    snapshot = mail._mds_start_attempt()
+                    mail._mds_record_failure(exc, snapshot)
+                if auto_commit is True:
+                    self._cr.commit()  # pylint: disable=invalid-commit
+            else:
+                self.browse(batch_ids)._send(
+                    auto_commit=auto_commit, raise_exception=raise_exception, smtp_session=smtp_session
+                )
+                _logger.info("Sent batch %s emails via mail server ID #%s", len(batch_ids), server_id)
+            finally:
+                if smtp_session:
+                    # A dropped connection makes quit() raise: the outcome
+                    # of every mail is already recorded.
+                    try:
+                        smtp_session.quit()
+                    except Exception:  # pylint: disable=broad-except
+                        _logger.info("SMTP session for server %s already closed", server_id)
+        return True
+
+    @api.multi
+    def _send(self, auto_commit=False, raise_exception=False, smtp_session=None):
+        """Run the stock _send one mail at a time, made to raise, so that we
+        get the exception itself (stock keeps only its text)."""
+        for mail_id in self.ids:
+            mail = self.browse(mail_id)
+            if not mail.exists() or mail.state != "outgoing":
+                # Stock behaviour for those (skip, or clean up auto-delete).
+                super(MailMail, mail)._send(auto_commit=False, smtp_session=smtp_session)
+                continue
+            snapshot = mail._mds_start_attempt()
+            try:
+                super(MailMail, mail)._send(
+                    auto_commit=False, raise_exception=True, smtp_session=smtp_session
+                )
+            except (MemoryError, psycopg2.Error):
+                raise
+            except Exception as exc:
+                mail._mds_record_failure(exc, snapshot)
+                if raise_exception:
+                    raise
+            else:
+                if mail.exists() and mail.state == "exception":
+                    # Stock gives up silently when no recipient is valid.
+                    mail._mds_record_failure(None, snapshot)
+                else:
+                    mail._mds_record_success(snapshot)
+            if auto_commit is True:
+                self._cr.commit()  # pylint: disable=invalid-commit
+        return True
+
+    # ------------------------------------------------------------------
+    # Attempt bookkeeping
+    # ------------------------------------------------------------------
+    def _mds_start_attempt(self):
+        """Count the attempt before talking to SMTP, and take what the journal
+        needs now: an auto-delete mail is gone once sent."""
+        self.ensure_one()
+        attempt = self.attempt_count + 1
+        self.write({"attempt_count": attempt})
+        lines = []
+        for att in self.attachment_ids.sudo().read(["datas_fname", "name", "datas"]):
+            data = base64.b64decode(att["datas"] or b"")
+            lines.append(
+                "%s | %d bytes | SHA-256 %s"
+                % (att["datas_fname"] or att["name"], len(data), hashlib.sha256(data).hexdigest())
+            )
+        recipients = [self.email_to or "", self.email_cc or ""]
+        recipients += [partner.email or partner.name for partner in self.recipient_ids.sudo()]
+        return {
+            "model": self.model or False,
+            "res_id": self.res_id or False,
+            "record_name": self.record_name or False,
+            "mail_message_id": self.mail_message_id.id,
+            "mail_id": self.id,
+            "message_id": self.message_id,
+            "recipients": ", ".join(r for r in recipients if r),
+            "subject": self.subject,
+            "attachments": "\n".join(lines),
+            "attempt": attempt,
+        }
+
+    def _mds_max_attempts(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(MAX_ATTEMPTS_PARAM)
+        try:
+            return max(1, int(value)) if value else retry.DEFAULT_MAX_ATTEMPTS
+        except ValueError:
+            return retry.DEFAULT_MAX_ATTEMPTS
+
+    def _mds_failure_sentence(self, failure_type, code, reply):
+        """What happened and what to do, for a person, in their language."""
+        sentences = {
+            "temporary": _(
+                "The mail server could not take the email for now. It will be retried automatically; "
+                "nothing to do unless retries run out."
+            ),
+            "permanent": _(
+                "The mail server refused the email for good. Check the recipient's address "
+                "and the sender, then retry."
+            ),
+            "authentication": _(
+                "The mail server refused our login. Ask an administrator to check the user name "
+                "and password of the outgoing mail server, then retry."
+            ),
+            "configuration": _(
+                "The outgoing mail server is not set up correctly (server, port, encryption or "
+                "certificate). Ask an administrator to fix it, then retry."
+            ),
+            "recipient": _(
+                "The email has no valid recipient address. Correct the recipient's email address, then retry."
+            ),
+            "too_large": _("The email is too large for the mail server. Send fewer or smaller attachments."),
+            "unknown": _("The email could not be sent for an unknown reason. Ask an administrator."),
+        }
+        sentence = sentences.get(failure_type, sentences["unknown"])
+        if reply:
+            sentence = "%s\n%s" % (sentence, _("Server reply: %s") % tools.ustr(reply))
+        return sentence
+
+    def _mds_record_failure(self, exc, snapshot):
+        self.ensure_one()
+        failure_type, code, reply = smtp_failure.classify(exc)
+        attempt = snapshot["attempt"]
+        values = {
+            "failure_type": failure_type,
+            "failure_smtp_code": code or False,
+            "failure_smtp_reply": reply or False,
+            "attempt_count": attempt,
+            "failure_reason": self._mds_failure_sentence(failure_type, code, reply),
+            "state": "exception",
+            "next_attempt_date": False,
+        }
+        if failure_type == smtp_failure.TEMPORARY:
+            when = retry.next_attempt(
+                attempt, fields.Datetime.from_string(fields.Datetime.now()), self._mds_max_attempts()
+            )
+            if when:
+                values.update(state="outgoing", next_attempt_date=fields.Datetime.to_string(when))
+            else:
+                values["failure_reason"] = "%s\n%s" % (
+                    values["failure_reason"],
+                    _("No automatic retry left after %d attempts: retry by hand.") % attempt,
+                )
+        self.sudo().write(values)
+        self.env["mail.delivery.log"]._log_attempt(
+            snapshot,
+            "failed",
+            failure_type=failure_type,
+            failure_smtp_code=code or False,
+            failure_smtp_reply=reply or False,
+            failure_reason=values["failure_reason"],
+        )
+
+    def _mds_record_success(self, snapshot):
+        if self.exists():
+            self.sudo().write(
+                {
+                    "next_attempt_date": False,
+                    "failure_type": False,
+                    "failure_smtp_code": False,
+                    "failure_smtp_reply": False,
+                }
+            )
+        else:
+            # Auto-delete took the mail.message along: keep its text fields only.
+            message = self.env["mail.message"].browse(snapshot["mail_message_id"]).exists()
+            snapshot = dict(snapshot, mail_message_id=message.id)
+        self.env["mail.delivery.log"]._log_attempt(snapshot, "sent")
