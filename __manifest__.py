@@ -15,5 +15,7 @@
         "data/mail_mail_actions.xml",
         "views/mail_mail_views.xml",
         "views/mail_delivery_log_views.xml",
+        "views/sale_order_views.xml",
+        "views/account_invoice_views.xml",
     ],
 }

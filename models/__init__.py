@@ -2,3 +2,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import mail_mail
 from . import mail_delivery_log
+from . import mail_delivery_state_mixin
+from . import sale_order_delivery_state
+from . import account_invoice_delivery_state

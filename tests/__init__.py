@@ -4,3 +4,4 @@ from . import test_platform
 from . import test_smtp_failure
 from . import test_retry_schedule
 from . import test_mail_retry
+from . import test_delivery_state

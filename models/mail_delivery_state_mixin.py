@@ -1,0 +1,72 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+DELIVERY_STATES = [
+    ("none", "Not emailed"),
+    ("queued", "Email queued"),
+    ("sent", "Email sent"),
+    ("failed", "Email failed"),
+]
+
+
+class MailDeliveryStateMixin(models.AbstractModel):
+    """Where the last email of a document stands.
+
+    Computed, not stored: it reads the mails still queued and the delivery
+    journal, which outlives auto-deleted mails, so it stays right without a
+    write on the document at each attempt (documents are often locked by
+    users while the cron sends)."""
+
+    _name = "mail.delivery.state.mixin"
+    _description = "Email delivery state of a document"
+
+    email_delivery_state = fields.Selection(
+        DELIVERY_STATES,
+        string="Email delivery",
+        compute="_compute_email_delivery_state",
+        search="_search_email_delivery_state",
+        help="The last email of this document: waiting to be sent (or retried), sent, or failed for good.",
+    )
+
+    @api.model
+    def _mds_delivery_states(self, res_ids=None):
+        """{res_id: state} for the documents that have had an email."""
+        where, params = "", [self._name]
+        if res_ids is not None:
+            where, params = " AND res_id IN %s", [self._name, tuple(res_ids) or (0,)]
+        self.env.cr.execute(
+            "SELECT DISTINCT ON (res_id) res_id, state FROM mail_delivery_log "
+            "WHERE model = %s" + where + " ORDER BY res_id, id DESC",
+            params,
+        )
+        states = dict(self.env.cr.fetchall())
+        self.env.cr.execute(
+            "SELECT DISTINCT msg.res_id FROM mail_mail mail "
+            "JOIN mail_message msg ON msg.id = mail.mail_message_id "
+            "WHERE mail.state = 'outgoing' AND msg.model = %s" + where.replace("res_id", "msg.res_id"),
+            params,
+        )
+        # A mail waiting for its (re)try wins over the journal's last word.
+        for (res_id,) in self.env.cr.fetchall():
+            states[res_id] = "queued"
+        return states
+
+    @api.depends()
+    def _compute_email_delivery_state(self):
+        states = self._mds_delivery_states([rid for rid in self.ids if isinstance(rid, int)])
+        for record in self:
+            record.email_delivery_state = states.get(record.id, "none")
+
+    @api.model
+    def _search_email_delivery_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            return [("id", "=", 0)]
+        wanted = {value} if isinstance(value, str) else set(value or ())
+        if operator in ("!=", "not in"):
+            wanted = {key for key, _label in DELIVERY_STATES} - wanted
+        states = self._mds_delivery_states()
+        ids = [res_id for res_id, state in states.items() if state in wanted]
+        if "none" in wanted:
+            return [("id", "not in", [res_id for res_id, state in states.items() if state not in wanted])]
+        return [("id", "in", ids)]
