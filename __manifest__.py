@@ -12,6 +12,7 @@
     "depends": ["mail", "sale_management", "account_invoicing"],
     "data": [
         "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
         "data/mail_mail_actions.xml",
         "views/mail_mail_views.xml",
         "views/mail_delivery_log_views.xml",

@@ -248,6 +248,8 @@ class MailMail(models.Model):
                     _("No automatic retry left after %d attempts: retry by hand.") % attempt,
                 )
         self.sudo().write(values)
+        if values["state"] == "exception":
+            self._mds_notify_final_failure(snapshot, values["failure_reason"])
         self.env["mail.delivery.log"]._log_attempt(
             snapshot,
             "failed",
@@ -272,3 +274,78 @@ class MailMail(models.Model):
             message = self.env["mail.message"].browse(snapshot["mail_message_id"]).exists()
             snapshot = dict(snapshot, mail_message_id=message.id)
         self.env["mail.delivery.log"]._log_attempt(snapshot, "sent")
+        self._mds_close_failure_activities(snapshot)
+
+    # ------------------------------------------------------------------
+    # The document's chatter: only failures for good, not every attempt
+    # ------------------------------------------------------------------
+    def _mds_document(self, snapshot):
+        """The document the mail is about, if it has a chatter and activities."""
+        model, res_id = snapshot.get("model"), snapshot.get("res_id")
+        if not model or not res_id or model not in self.env:
+            return None
+        record = self.env[model].sudo().browse(res_id).exists()
+        if not record or "activity_ids" not in record._fields:
+            return None
+        return record
+
+    def _mds_notify_final_failure(self, snapshot, reason):
+        record = self._mds_document(snapshot)
+        if record is None:
+            return
+        body = "<p>%s</p><p>%s</p>" % (
+            tools.html_escape(
+                _('The email "%(subject)s" to %(recipients)s could not be delivered.')
+                % {"subject": snapshot.get("subject") or "", "recipients": snapshot.get("recipients") or ""}
+            ),
+            tools.html_escape(reason or "").replace("\n", "<br/>"),
+        )
+        # A note: internal, never emailed to the followers.
+        record.message_post(body=body, subtype="mail.mt_note", message_type="comment")
+        activity_type = self.env.ref("mail_document_send.mail_activity_type_email_failed")
+        user = record.user_id if "user_id" in record._fields and record.user_id else self.env.user
+        activities = self.env["mail.activity"].sudo()
+        if activities.search_count(
+            [
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        ):
+            return  # one open to-do per document is enough
+        activities.create(
+            {
+                "res_model_id": self.env["ir.model"]._get(record._name).id,
+                "res_id": record.id,
+                "activity_type_id": activity_type.id,
+                "summary": _("Email not delivered: %s") % (snapshot.get("subject") or ""),
+                "note": "<p>%s</p>" % tools.html_escape(reason or ""),
+                "user_id": user.id,
+            }
+        )
+
+    def _mds_close_failure_activities(self, snapshot):
+        record = self._mds_document(snapshot)
+        if record is None:
+            return
+        activity_type = self.env.ref("mail_document_send.mail_activity_type_email_failed")
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", record._name),
+                    ("res_id", "=", record.id),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+        if activities:
+            # Not action_feedback(): its "activity done" message may be
+            # emailed to followers, which would queue a new mail here.
+            activities.unlink()
+            record.message_post(
+                body=tools.html_escape(_('The email "%s" was delivered.') % (snapshot.get("subject") or "")),
+                subtype="mail.mt_note",
+                message_type="comment",
+            )

@@ -38,3 +38,49 @@ class TestDeliveryState(MailCase):
     def test_invoice(self):
         invoice = self.env["account.invoice"].search([("type", "=", "out_invoice")], limit=1).copy()
         self.assert_lifecycle(invoice)
+
+    def test_failure_for_good_notes_chatter_and_opens_one_activity(self):
+        salesperson = self.env["res.users"].create(
+            {
+                "name": "Sam Salesperson",
+                "login": "sam_mds",
+                "email": "sam@example.com",
+                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
+            }
+        )
+        order = self.env.ref("sale.sale_order_2").copy({"user_id": salesperson.id})
+        activity_type = self.env.ref("mail_document_send.mail_activity_type_email_failed")
+
+        def activities():
+            return self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "=", order.id),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+
+        mail = self.make_mail(model="sale.order", res_id=order.id, subject="Quotation Q42")
+        self.smtp.script("451 4.3.0 Try again later")
+        self.send(mail)
+        self.assertFalse(activities(), "a temporary failure is not worth a to-do")
+
+        self.smtp.script("550 5.1.1 User unknown", "550 5.1.1 User unknown")
+        self.send(mail)
+        self.assertEqual(activities().user_id, salesperson)
+        self.assertIn("Quotation Q42", order.message_ids[0].body)
+        mail.mark_outgoing()
+        self.send(mail)
+        self.assertEqual(len(activities()), 1)
+
+        mail.mark_outgoing()
+        self.send(mail)
+        self.assertEqual(mail.state, "sent")
+        self.assertFalse(activities())
+        self.assertIn("was delivered", order.message_ids[0].body)
+        # The notes are internal: no email was queued for the followers.
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("model", "=", "sale.order"), ("res_id", "=", order.id), ("id", "!=", mail.id)]
+            )
+        )
