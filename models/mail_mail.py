@@ -1,6 +1,7 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import datetime
 import hashlib
 import logging
 
@@ -24,6 +25,9 @@ FAILURE_TYPE_SELECTION = [
     ("unknown", "Unknown"),
 ]
 MAX_ATTEMPTS_PARAM = "mail_document_send.max_attempts"
+#: A mail marked as being sent for longer than this was interrupted (worker
+#: killed, server crash): well above SMTP_TIMEOUT (60 s) times a few round trips.
+INTERRUPTED_AFTER = datetime.timedelta(minutes=10)
 
 
 class MailMail(models.Model):
@@ -34,6 +38,14 @@ class MailMail(models.Model):
     next_attempt_date = fields.Datetime("Next attempt", readonly=True, copy=False, index=True)
     failure_smtp_code = fields.Integer("SMTP code", readonly=True, copy=False)
     failure_smtp_reply = fields.Text("SMTP reply", readonly=True, copy=False)
+    sending_started_date = fields.Datetime(
+        "Sending since",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Set, and committed by the queue, before talking to the SMTP server; cleared once the "
+        "outcome is recorded. Still set later means the sender died mid-flight: the mail may have left.",
+    )
 
     # ------------------------------------------------------------------
     # Manual actions: administrators only (the stock buttons only hide
@@ -50,6 +62,7 @@ class MailMail(models.Model):
             "failure_type": False,
             "failure_smtp_code": False,
             "failure_smtp_reply": False,
+            "sending_started_date": False,
         }
 
     @api.multi
@@ -78,11 +91,14 @@ class MailMail(models.Model):
     @api.model
     def process_email_queue(self, ids=None):
         """Only the mails whose retry is due; the stock filters still apply."""
+        self._mds_flag_interrupted()
         filters = list(self.env.context.get("filters") or [])
         filters += [
             "|",
             ("next_attempt_date", "=", False),
             ("next_attempt_date", "<=", fields.Datetime.now()),
+            # Never resend a mail that may be with the SMTP server already.
+            ("sending_started_date", "=", False),
         ]
         return super(MailMail, self.with_context(filters=filters)).process_email_queue(ids=ids)
 
@@ -135,6 +151,10 @@ class MailMail(models.Model):
                 super(MailMail, mail)._send(auto_commit=False, smtp_session=smtp_session)
                 continue
             snapshot = mail._mds_start_attempt()
+            if auto_commit is True:
+                # The queue's guarantee: the attempt is on record before the
+                # SMTP server can accept the mail (see _mds_flag_interrupted).
+                self._cr.commit()  # pylint: disable=invalid-commit
             try:
                 super(MailMail, mail)._send(
                     auto_commit=False, raise_exception=True, smtp_session=smtp_session
@@ -163,7 +183,10 @@ class MailMail(models.Model):
         needs now: an auto-delete mail is gone once sent."""
         self.ensure_one()
         attempt = self.attempt_count + 1
-        self.write({"attempt_count": attempt})
+        self.write({"attempt_count": attempt, "sending_started_date": fields.Datetime.now()})
+        return self._mds_snapshot(attempt)
+
+    def _mds_snapshot(self, attempt):
         lines = []
         for att in self.attachment_ids.sudo().read(["datas_fname", "name", "datas"]):
             data = base64.b64decode(att["datas"] or b"")
@@ -185,6 +208,42 @@ class MailMail(models.Model):
             "attachments": "\n".join(lines),
             "attempt": attempt,
         }
+
+    @api.model
+    def _mds_flag_interrupted(self):
+        """Mails whose sender died between "sending" and the outcome may have
+        reached the server: sending them again could deliver twice, dropping
+        them would lose them. Put them aside, failed, for a person to check."""
+        limit = fields.Datetime.from_string(fields.Datetime.now()) - INTERRUPTED_AFTER
+        stale = self.sudo().search(
+            [
+                ("state", "=", "outgoing"),
+                ("sending_started_date", "!=", False),
+                ("sending_started_date", "<", fields.Datetime.to_string(limit)),
+            ]
+        )
+        reason = _(
+            "Sending was interrupted (the server stopped) after the email was handed to the mail server: "
+            "it may or may not have been delivered. Check with the recipient before retrying."
+        )
+        for mail in stale:
+            _logger.warning("mail.mail %s was interrupted while being sent: set aside for review", mail.id)
+            mail.write(
+                {
+                    "state": "exception",
+                    "failure_type": smtp_failure.UNKNOWN,
+                    "failure_reason": reason,
+                    "next_attempt_date": False,
+                    "sending_started_date": False,
+                }
+            )
+            self.env["mail.delivery.log"]._log_attempt(
+                mail._mds_snapshot(mail.attempt_count),
+                "failed",
+                failure_type="unknown",
+                failure_reason=reason,
+            )
+        return stale
 
     def _mds_max_attempts(self):
         value = self.env["ir.config_parameter"].sudo().get_param(MAX_ATTEMPTS_PARAM)
@@ -235,6 +294,7 @@ class MailMail(models.Model):
             "failure_reason": self._mds_failure_sentence(failure_type, code, reply),
             "state": "exception",
             "next_attempt_date": False,
+            "sending_started_date": False,
         }
         if failure_type == smtp_failure.TEMPORARY:
             when = retry.next_attempt(
@@ -267,6 +327,7 @@ class MailMail(models.Model):
                     "failure_type": False,
                     "failure_smtp_code": False,
                     "failure_smtp_reply": False,
+                    "sending_started_date": False,
                 }
             )
         else:

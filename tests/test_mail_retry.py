@@ -226,3 +226,43 @@ class TestRetrySecurity(MailCase):
         self.assertFalse(
             self.env["mail.delivery.log"].sudo(user).check_access_rights("read", raise_exception=False)
         )
+
+
+class WorkerKilled(BaseException):
+    """Not an Exception: nothing in the send path may catch it, like a kill."""
+
+
+class TestInterruptedSend(MailCase):
+    def test_worker_killed_between_smtp_acceptance_and_commit(self):
+        mail = self.make_mail()
+        cr = self.env.cr
+
+        def commit():
+            # What a commit would keep is what survives the "kill" below.
+            cr.execute("SAVEPOINT mds_last_commit")
+
+        def killed(*args, **kwargs):
+            raise WorkerKilled()
+
+        postprocess = "odoo.addons.mail.models.mail_mail.MailMail._postprocess_sent_message"
+        with patch.object(cr, "commit", commit), patch(postprocess, killed):
+            with self.assertRaises(WorkerKilled), mute_logger(*MUTED), real_smtp_delivery():
+                mail.send(auto_commit=True)
+        cr.execute("ROLLBACK TO SAVEPOINT mds_last_commit")
+        self.env["mail.mail"].invalidate_cache()
+        self.assertEqual(len(self.smtp.received), 1)
+        self.assertEqual((mail.state, mail.attempt_count), ("outgoing", 1))
+        self.assertTrue(mail.sending_started_date)
+
+        # The queue does not send it again...
+        self.process_queue(mail)
+        self.assertEqual(len(self.smtp.received), 1)
+        # ...and once it is clearly stale, sets it aside for a person.
+        mail.sending_started_date = fields.Datetime.to_string(
+            fields.Datetime.from_string(fields.Datetime.now()) - datetime.timedelta(hours=1)
+        )
+        self.process_queue(mail)
+        self.assertEqual(len(self.smtp.received), 1)
+        self.assertEqual((mail.state, mail.failure_type), ("exception", "unknown"))
+        self.assertIn("interrupted", mail.failure_reason)
+        self.assertEqual(self.journal(mail.id).mapped("state"), ["failed"])
