@@ -1,8 +1,13 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+
 from odoo import api, fields, models
 
 from .mail_mail import FAILURE_TYPE_SELECTION
+
+RETENTION_PARAM = "mail_document_send.delivery_log_retention_days"
+DEFAULT_RETENTION_DAYS = 730
 
 
 class MailDeliveryLog(models.Model):
@@ -46,3 +51,19 @@ class MailDeliveryLog(models.Model):
         not have the right to write the journal, the attempt happened anyway."""
         vals = dict(snapshot, state=state, **values)
         return self.sudo().create(vals)
+
+    @api.model
+    def _cron_clean(self):
+        """Drop the rows older than the retention (system parameter, in days;
+        0 keeps everything): the journal is proof, not an archive."""
+        value = self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM)
+        try:
+            days = int(value) if value else DEFAULT_RETENTION_DAYS
+        except ValueError:
+            days = DEFAULT_RETENTION_DAYS
+        if days <= 0:
+            return 0
+        limit = fields.Datetime.from_string(fields.Datetime.now()) - datetime.timedelta(days=days)
+        old = self.sudo().search([("date", "<", fields.Datetime.to_string(limit))])
+        old.unlink()
+        return len(old)

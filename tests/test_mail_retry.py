@@ -266,3 +266,25 @@ class TestInterruptedSend(MailCase):
         self.assertEqual((mail.state, mail.failure_type), ("exception", "unknown"))
         self.assertIn("interrupted", mail.failure_reason)
         self.assertEqual(self.journal(mail.id).mapped("state"), ["failed"])
+
+
+class TestJournalRetention(MailCase):
+    def test_rows_past_retention_are_dropped(self):
+        Log = self.env["mail.delivery.log"]
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        old = Log.create(
+            {"state": "sent", "date": fields.Datetime.to_string(now - datetime.timedelta(days=40))}
+        )
+        recent = Log.create(
+            {"state": "sent", "date": fields.Datetime.to_string(now - datetime.timedelta(days=20))}
+        )
+        self.env["ir.config_parameter"].sudo().set_param(
+            "mail_document_send.delivery_log_retention_days", "30"
+        )
+        self.env.ref("mail_document_send.mail_delivery_log_cron_clean").method_direct_trigger()
+        self.assertFalse(old.exists())
+        self.assertTrue(recent.exists())
+        self.env["ir.config_parameter"].sudo().set_param(
+            "mail_document_send.delivery_log_retention_days", "0"
+        )
+        self.assertEqual(Log._cron_clean(), 0)
