@@ -1,5 +1,8 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from . import mail_message
+from . import sale_order
+from . import account_invoice
 from . import mail_mail
 from . import mail_delivery_log
 from . import mail_delivery_state_mixin

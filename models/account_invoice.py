@@ -1,0 +1,29 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+
+class AccountInvoice(models.Model):
+    _inherit = "account.invoice"
+
+    # Stock Odoo subscribes the customer only on validation; a draft invoice
+    # can be sent too, and the composer takes its recipients from the
+    # followers, so the customer follows the invoice as soon as it exists.
+    @api.model
+    def create(self, vals):
+        invoice = super().create(vals)
+        invoice._subscribe_customer()
+        return invoice
+
+    @api.multi
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("partner_id"):
+            self._subscribe_customer()
+        return res
+
+    @api.multi
+    def _subscribe_customer(self):
+        # Vendor bills are not sent to the vendor: leave their followers alone.
+        for invoice in self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund")):
+            invoice.message_subscribe(partner_ids=invoice.partner_id.ids)

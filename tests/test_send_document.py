@@ -1,0 +1,203 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import UserError
+from odoo.tools import mute_logger
+
+from .common import SmtpCase, pdf_text, real_smtp_delivery
+
+
+class DocumentCase(SmtpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create({"name": "Customer Alpha", "email": "alpha@example.com"})
+        cls.other = cls.env["res.partner"].create({"name": "Follower Beta", "email": "beta@example.com"})
+        cls.product = cls.env.ref("product.product_product_4")
+
+    def make_order(self, partner=None):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": (partner or self.customer).id,
+                "order_line": [
+                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 2, "price_unit": 50.0})
+                ],
+            }
+        )
+
+    def make_invoice(self, partner=None):
+        partner = partner or self.customer
+        account = self.env["account.account"].search(
+            [("user_type_id", "=", self.env.ref("account.data_account_type_revenue").id)], limit=1
+        )
+        invoice = self.env["account.invoice"].create(
+            {
+                "partner_id": partner.id,
+                "type": "out_invoice",
+                "account_id": partner.property_account_receivable_id.id,
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product.id,
+                            "name": "Thing",
+                            "quantity": 1,
+                            "price_unit": 100.0,
+                            "account_id": account.id,
+                        },
+                    )
+                ],
+            }
+        )
+        return invoice
+
+    def composer(self, action):
+        composer = self.env["mail.compose.message"].with_context(**action["context"]).create({})
+        composer.onchange_template_id_wrapper()
+        return composer
+
+    def send(self, composer):
+        with real_smtp_delivery():
+            composer.send_mail()
+        self.flush_mail_queue()
+
+    def pdfs(self, received):
+        return [(name, data) for name, data, ctype in received.attachments() if ctype == "application/pdf"]
+
+
+class TestCustomerFollows(DocumentCase):
+    def test_customer_follows_a_new_quotation(self):
+        order = self.make_order()
+        self.assertIn(self.customer, order.message_partner_ids)
+
+    def test_customer_follows_when_changed(self):
+        order = self.make_order()
+        order.partner_id = self.other
+        self.assertIn(self.other, order.message_partner_ids)
+
+    def test_customer_follows_a_draft_invoice(self):
+        invoice = self.make_invoice()
+        self.assertEqual(invoice.state, "draft")
+        self.assertIn(self.customer, invoice.message_partner_ids)
+        invoice.partner_id = self.other
+        self.assertIn(self.other, invoice.message_partner_ids)
+
+
+class TestRecipients(DocumentCase):
+    def test_followers_prefilled_and_removed_one_gets_nothing(self):
+        order = self.make_order()
+        order.message_subscribe(partner_ids=self.other.ids)
+        composer = self.composer(order.action_quotation_send())
+        self.assertIn(self.customer, composer.partner_ids)
+        self.assertIn(self.other, composer.partner_ids)
+        composer.partner_ids -= self.other
+        self.send(composer)
+        received = self.assert_one_mail_to("alpha@example.com")
+        pdfs = self.pdfs(received)
+        self.assertEqual(len(pdfs), 1)
+        self.assertIn(order.name, pdf_text(pdfs[0][1]))
+        self.assertEqual(order.state, "sent")
+        message = order.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
+        self.assertNotIn(self.other, message.needaction_partner_ids)
+
+    def test_added_address_gets_it(self):
+        order = self.make_order()
+        composer = self.composer(order.action_quotation_send())
+        # The many2many tags widget creates the contact for a typed address.
+        new = self.env["res.partner"].create({"name": "New Contact", "email": "new@example.com"})
+        composer.partner_ids |= new
+        self.send(composer)
+        # Odoo sends one message per recipient partner.
+        self.assertEqual(
+            sorted(tuple(mail.rcpt_tos) for mail in self.smtp.received),
+            [("alpha@example.com",), ("new@example.com",)],
+            self.smtp.attempts,
+        )
+
+    def test_inbox_user_gets_it_in_odoo(self):
+        order = self.make_order()
+        user = self.env["res.users"].create(
+            {
+                "name": "Inbox User",
+                "login": "inbox_user_mds",
+                "email": "inbox@example.com",
+                "notification_type": "inbox",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
+        )
+        order.message_subscribe(partner_ids=user.partner_id.ids)
+        composer = self.composer(order.action_quotation_send())
+        self.assertIn(user.partner_id, composer.partner_ids)
+        self.send(composer)
+        self.assert_one_mail_to("alpha@example.com")
+        message = order.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
+        self.assertIn(user.partner_id, message.needaction_partner_ids)
+
+    def test_invoice_sent_with_its_pdf_and_flagged(self):
+        invoice = self.make_invoice()
+        invoice.action_invoice_open()
+        composer = self.composer(invoice.action_invoice_sent())
+        self.send(composer)
+        received = self.assert_one_mail_to("alpha@example.com")
+        pdfs = self.pdfs(received)
+        self.assertEqual(len(pdfs), 1)
+        text = pdf_text(pdfs[0][1])
+        self.assertIn(invoice.number, text)
+        self.assertIn(invoice.company_id.name, text)
+        self.assertTrue(invoice.sent)
+
+
+class TestChecks(DocumentCase):
+    def assert_refused(self, composer, *fragments):
+        mails = self.env["mail.mail"].search_count([])
+        messages = self.env["mail.message"].search_count([])
+        with self.assertRaises(UserError) as caught:
+            composer.send_mail()
+        for fragment in fragments:
+            self.assertIn(fragment, caught.exception.name)
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+        self.assertEqual(self.env["mail.message"].search_count([]), messages)
+        return caught.exception.name
+
+    def test_every_problem_in_one_message(self):
+        order = self.make_order()
+        composer = self.composer(order.action_quotation_send())
+        nomail = self.env["res.partner"].create({"name": "No Mail"})
+        bad = self.env["res.partner"].create({"name": "Bad Mail", "email": "bad.example.com"})
+        composer.partner_ids |= nomail | bad
+        self.env["ir.config_parameter"].sudo().set_param("mail_document_send.max_attachment_size", "100")
+        self.assert_refused(
+            composer, "No Mail has no email", "'bad.example.com' of Bad Mail", "over the limit"
+        )
+        self.assertEqual(order.state, "draft")
+
+    def test_no_recipient(self):
+        order = self.make_order()
+        composer = self.composer(order.action_quotation_send())
+        composer.partner_ids = False
+        self.assert_refused(composer, "no recipient")
+
+    def test_size_counts_base64_growth(self):
+        order = self.make_order()
+        composer = self.composer(order.action_quotation_send())
+        attachment = self.env["ir.attachment"].create({"name": "a.bin", "datas": "QUJDREVGR0hJ"})  # 9 bytes
+        composer.attachment_ids = attachment
+        # 9 bytes weigh 12 once encoded: a limit of 11 refuses, 12 accepts.
+        self.env["ir.config_parameter"].sudo().set_param("mail_document_send.max_attachment_size", "11")
+        self.assert_refused(composer, "over the limit")
+        self.env["ir.config_parameter"].sudo().set_param("mail_document_send.max_attachment_size", "12")
+        self.send(composer)
+        self.assert_one_mail_to("alpha@example.com")
+
+    @mute_logger("odoo.addons.mail.models.mail_template")
+    def test_template_that_fails_to_render(self):
+        order = self.make_order()
+        action = order.action_quotation_send()
+        composer = self.composer(action)
+        template = composer.template_id.copy()
+        # copy() forces its own name: rename afterwards.
+        template.write({"name": "Broken quotation", "subject": "${object.name.no_such_method()}"})
+        composer.template_id = template
+        self.assert_refused(composer, "Broken quotation", "no_such_method")
+        template.subject = "${object.name"
+        self.assert_refused(composer, "Broken quotation")

@@ -1,0 +1,154 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import math
+
+from odoo import _, api, models
+from odoo.addons.mail.models.mail_template import mako_template_env
+from odoo.exceptions import UserError
+from odoo.tools import ustr
+
+from ..delivery.address import is_valid_address
+from ..models.mail_message import EXACT_RECIPIENTS_KEY
+
+# Documents whose send by email this addon takes over.
+DOCUMENT_MODELS = ("sale.order", "account.invoice")
+MAX_SIZE_PARAM = "mail_document_send.max_attachment_size"
+DEFAULT_MAX_SIZE = 10 * 1024 * 1024
+# Template fields rendered when a mail is generated: any of them may fail.
+TEMPLATE_FIELDS = (
+    "subject",
+    "body_html",
+    "email_from",
+    "email_to",
+    "partner_to",
+    "email_cc",
+    "reply_to",
+    "report_name",
+)
+
+
+def base64_size(size):
+    """Bytes an attachment of `size` bytes takes once base64-encoded."""
+    return 4 * math.ceil(size / 3)
+
+
+class MailComposeMessage(models.TransientModel):
+    _inherit = "mail.compose.message"
+
+    @api.model
+    def default_get(self, fields):
+        # The followers are the recipients: show them all in the composer, so
+        # that the list the user sees is the list that gets the mail.
+        result = super().default_get(fields)
+        if (
+            "partner_ids" in fields
+            and result.get("composition_mode") == "comment"
+            and result.get("model") in DOCUMENT_MODELS
+            and result.get("res_id")
+        ):
+            record = self.env[result["model"]].browse(result["res_id"])
+            followers = record.message_partner_ids - self.env.user.partner_id
+            current = result.get("partner_ids") or []
+            ids = set(followers.ids)
+            for command in current:
+                if isinstance(command, (list, tuple)) and command[0] == 6:
+                    ids.update(command[2])
+                elif isinstance(command, (list, tuple)) and command[0] == 4:
+                    ids.add(command[1])
+                elif isinstance(command, int):
+                    ids.add(command)
+            result["partner_ids"] = [(6, 0, sorted(ids))]
+        return result
+
+    @api.multi
+    def send_mail(self, auto_commit=False):
+        documents = self.filtered(lambda wizard: wizard.model in DOCUMENT_MODELS)
+        problems = []
+        for wizard in documents:
+            problems += wizard._mail_document_send_problems()
+        if problems:
+            raise UserError(
+                _("This mail cannot be sent:\n%s") % "\n".join("- %s" % problem for problem in problems)
+            )
+        if documents:
+            # The composer's recipients are authoritative: see mail.message._notify.
+            self = self.with_context(**{EXACT_RECIPIENTS_KEY: True})
+        return super().send_mail(auto_commit=auto_commit)
+
+    @api.multi
+    def _mail_document_send_res_ids(self):
+        self.ensure_one()
+        if self.composition_mode == "mass_mail" and self.env.context.get("active_ids"):
+            return list(self.env.context["active_ids"])
+        return [self.res_id]
+
+    @api.multi
+    def _mail_document_send_problems(self):
+        """Every reason not to send, checked before anything is posted."""
+        self.ensure_one()
+        problems = []
+        if self.composition_mode == "comment":
+            if not self.partner_ids:
+                problems.append(_("There is no recipient."))
+            for partner in self.partner_ids:
+                if not partner.email:
+                    problems.append(_("The recipient %s has no email address.") % partner.display_name)
+                elif not is_valid_address(partner.email.strip()):
+                    problems.append(
+                        _("The email address %(email)r of %(partner)s is malformed.")
+                        % {"email": partner.email, "partner": partner.display_name}
+                    )
+        elif self.composition_mode == "mass_mail":
+            # One mail per document, addressed from the template to its customer.
+            for record in self.env[self.model].browse(self._mail_document_send_res_ids()):
+                partner = record.partner_id
+                if not partner.email:
+                    problems.append(
+                        _("%(document)s: the customer %(partner)s has no email address.")
+                        % {"document": record.display_name, "partner": partner.display_name}
+                    )
+                elif not is_valid_address(partner.email.strip()):
+                    problems.append(
+                        _("%(document)s: the email address %(email)r of %(partner)s is malformed.")
+                        % {
+                            "document": record.display_name,
+                            "email": partner.email,
+                            "partner": partner.display_name,
+                        }
+                    )
+        limit = int(self.env["ir.config_parameter"].sudo().get_param(MAX_SIZE_PARAM, DEFAULT_MAX_SIZE))
+        total = sum(base64_size(attachment.file_size or 0) for attachment in self.attachment_ids)
+        if total > limit:
+            problems.append(
+                _("The attachments weigh %(size).1f MB once encoded, over the limit of %(limit).1f MB.")
+                % {"size": total / 1024.0 / 1024.0, "limit": limit / 1024.0 / 1024.0}
+            )
+        if self.template_id:
+            problems += self._mail_document_send_template_problems()
+        return problems
+
+    @api.multi
+    def _mail_document_send_template_problems(self):
+        self.ensure_one()
+        template = self.template_id
+        problems = []
+        for res_id in self._mail_document_send_res_ids():
+            for field in TEMPLATE_FIELDS:
+                text = template[field]
+                if not text:
+                    continue
+                try:
+                    # render_template logs and swallows a syntax error,
+                    # rendering an empty mail: compile first to catch it.
+                    mako_template_env.from_string(ustr(text))
+                    template.render_template(text, self.model, [res_id])
+                except Exception as error:
+                    # Stock wraps the real cause in a UserError dumping every
+                    # variable: the chained exception says what went wrong.
+                    cause = error.__context__ if isinstance(error, UserError) and error.__context__ else error
+                    problems.append(
+                        _("The template %(template)s fails to render (%(field)s): %(cause)s")
+                        % {"template": template.name, "field": field, "cause": ustr(cause)}
+                    )
+                    break
+        return problems
