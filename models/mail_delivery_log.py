@@ -2,7 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from .mail_mail import FAILURE_TYPE_SELECTION
 
@@ -67,3 +68,57 @@ class MailDeliveryLog(models.Model):
         old = self.sudo().search([("date", "<", fields.Datetime.to_string(limit))])
         old.unlink()
         return len(old)
+
+    # ------------------------------------------------------------------
+    # Users read the rows of the documents they can read. A record rule
+    # cannot say "the document is readable", so search filters the rows and
+    # read checks them; administrators see everything.
+    # ------------------------------------------------------------------
+    def _mds_sees_all(self):
+        return self.env.user._is_superuser() or self.env.user.has_group("base.group_system")
+
+    def _mds_readable_documents(self, pairs):
+        """The (model, res_id) among `pairs` that the current user can read."""
+        by_model = {}
+        for model, res_id in pairs:
+            by_model.setdefault(model, set()).add(res_id)
+        readable = set()
+        for model, res_ids in by_model.items():
+            if not model or model not in self.env:
+                continue
+            documents = self.env[model]
+            if not documents.check_access_rights("read", raise_exception=False):
+                continue
+            found = documents.with_context(active_test=False).search([("id", "in", list(res_ids))])
+            readable.update((model, res_id) for res_id in found.ids)
+        return readable
+
+    @api.model
+    def _search(self, args, offset=0, limit=None, order=None, count=False, access_rights_uid=None):
+        if access_rights_uid or self._mds_sees_all():
+            return super()._search(
+                args,
+                offset=offset,
+                limit=limit,
+                order=order,
+                count=count,
+                access_rights_uid=access_rights_uid,
+            )
+        ids = super()._search(args, order=order)
+        rows = self.sudo().browse(ids).read(["model", "res_id"])
+        readable = self._mds_readable_documents([(row["model"], row["res_id"]) for row in rows])
+        ids = [row["id"] for row in rows if (row["model"], row["res_id"]) in readable]
+        if count:
+            return len(ids)
+        ids = ids[offset:]
+        return ids[:limit] if limit else ids
+
+    @api.multi
+    def read(self, fields=None, load="_classic_read"):
+        if not self._mds_sees_all():
+            self.check_access_rights("read")
+            rows = self.sudo().read(["model", "res_id"])
+            readable = self._mds_readable_documents([(row["model"], row["res_id"]) for row in rows])
+            if any((row["model"], row["res_id"]) not in readable for row in rows):
+                raise AccessError(_("You can only see the email journal of documents you can read."))
+        return super().read(fields=fields, load=load)

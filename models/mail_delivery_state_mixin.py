@@ -29,6 +29,25 @@ class MailDeliveryStateMixin(models.AbstractModel):
         help="The last email of this document: waiting to be sent (or retried), sent, or failed for good.",
     )
 
+    email_delivery_log_count = fields.Integer("Emails", compute="_compute_email_delivery_log_count")
+
+    def _compute_email_delivery_log_count(self):
+        # sudo: counting is harmless, the rows themselves are filtered on read.
+        Log = self.env["mail.delivery.log"].sudo()
+        for record in self:
+            record.email_delivery_log_count = Log.search_count(
+                [("model", "=", self._name), ("res_id", "=", record.id)]
+            )
+
+    @api.multi
+    def action_view_email_delivery_log(self):
+        """Emails smart button: the delivery journal of this document."""
+        self.ensure_one()
+        action = self.env.ref("mail_document_send.mail_delivery_log_action").read()[0]
+        action["domain"] = [("model", "=", self._name), ("res_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
     @api.model
     def _mds_delivery_states(self, res_ids=None):
         """{res_id: state} for the documents that have had an email."""

@@ -1,5 +1,7 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import AccessError
+
 from .test_mail_retry import MailCase
 
 
@@ -84,3 +86,50 @@ class TestDeliveryState(MailCase):
                 [("model", "=", "sale.order"), ("res_id", "=", order.id), ("id", "!=", mail.id)]
             )
         )
+
+
+class TestJournalAccess(MailCase):
+    def make_user(self, login, group):
+        return self.env["res.users"].create(
+            {
+                "name": login,
+                "login": login,
+                "email": "%s@example.com" % login,
+                "groups_id": [(6, 0, [self.env.ref(group).id])],
+            }
+        )
+
+    def test_salesperson_sees_the_journal_of_own_documents_only(self):
+        salesperson = self.make_user("seller_mds", "sales_team.group_sale_salesman")
+        own = self.env.ref("sale.sale_order_2").copy({"user_id": salesperson.id})
+        other = self.env.ref("sale.sale_order_2").copy({"user_id": self.env.ref("base.user_demo").id})
+        for order in own | other:
+            self.send(self.make_mail(model="sale.order", res_id=order.id))
+        Log = self.env["mail.delivery.log"].sudo(salesperson)
+        domain = [("model", "=", "sale.order"), ("res_id", "in", (own | other).ids)]
+        rows = Log.search(domain)
+        # Creating an order may already notify (and journal) its salesperson.
+        self.assertEqual(set(rows.mapped("res_id")), {own.id})
+        self.assertEqual(Log.search_count(domain), len(rows))
+        self.assertEqual(rows.read(["message_id"])[0]["message_id"][:1], "<")
+        other_row = self.env["mail.delivery.log"].search(
+            [("model", "=", "sale.order"), ("res_id", "=", other.id)]
+        )
+        with self.assertRaises(AccessError):
+            other_row.sudo(salesperson).read(["subject"])
+        # The Emails smart button of the document.
+        own_as_seller = own.sudo(salesperson)
+        self.assertEqual(own_as_seller.email_delivery_log_count, len(rows))
+        action = own_as_seller.action_view_email_delivery_log()
+        self.assertEqual(Log.search(action["domain"]), rows)
+
+    def test_portal_user_has_no_journal_and_cannot_retry(self):
+        portal = self.make_user("portal_mds", "base.group_portal")
+        mail = self.make_mail()
+        self.smtp.script("550 5.1.1 User unknown")
+        self.send(mail)
+        with self.assertRaises(AccessError):
+            self.env["mail.delivery.log"].sudo(portal).search([])
+        with self.assertRaises(AccessError):
+            mail.sudo(portal).mark_outgoing()
+        self.assertEqual(mail.state, "exception")
