@@ -146,6 +146,52 @@ class TestMailRetry(MailCase):
         # Let the stalled server finish before the next test resets it.
         self.smtp.wait_for(1, timeout=5)
 
+    def test_every_4xx_is_retried_then_delivered_once(self):
+        for reply in (
+            "421 4.7.0 Try again later, closing channel",
+            "450 4.2.1 Mailbox busy",
+            "451 4.3.0 Local error",
+            "452 4.3.1 Insufficient system storage",
+        ):
+            with self.subTest(reply=reply):
+                self.smtp.reset()
+                mail = self.make_mail()
+                self.smtp.script(reply)
+                self.send(mail)
+                self.assertEqual((mail.state, mail.failure_type), ("outgoing", "temporary"))
+                self.assertEqual(mail.failure_smtp_code, int(reply[:3]))
+                mail.next_attempt_date = "2000-01-01 00:00:00"
+                self.process_queue(mail)
+                self.assertEqual((mail.state, mail.attempt_count), ("sent", 2))
+                self.assert_one_mail_to("customer@example.com")
+
+    def test_every_5xx_is_permanent(self):
+        for reply in ("550 5.7.1 Relaying denied", "553 5.7.1 Sender address rejected", "554 5.7.1 Spam"):
+            with self.subTest(reply=reply):
+                self.smtp.reset()
+                mail = self.make_mail()
+                self.smtp.script(reply)
+                self.send(mail)
+                self.assertEqual(
+                    (mail.state, mail.failure_type, mail.failure_smtp_code),
+                    ("exception", "permanent", int(reply[:3])),
+                )
+                self.assertFalse(mail.next_attempt_date)
+
+    def test_tls_required_but_not_offered_is_configuration(self):
+        record = self.mail_server.copy({"smtp_encryption": "starttls", "sequence": 50})
+        mail = self.make_mail(mail_server_id=record.id)
+        self.send(mail)
+        self.assertEqual((mail.state, mail.failure_type), ("exception", "configuration"))
+        self.assertIn("STARTTLS", mail.failure_smtp_reply)
+
+    def test_ssl_on_a_plain_port_is_configuration(self):
+        record = self.mail_server.copy({"smtp_encryption": "ssl", "sequence": 50})
+        mail = self.make_mail(mail_server_id=record.id)
+        with patch("odoo.addons.base.ir.ir_mail_server.SMTP_TIMEOUT", 2):
+            self.send(mail)
+        self.assertEqual(mail.failure_type, "configuration", mail.failure_smtp_reply)
+
     def test_manual_retry_restarts_the_schedule(self):
         mail = self.make_mail()
         self.smtp.script("451 4.3.0 Try again later")
