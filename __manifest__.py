@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
         "data/mail_mail_actions.xml",
+        "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "views/mail_mail_views.xml",
         "views/mail_delivery_log_views.xml",

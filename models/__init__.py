@@ -3,6 +3,7 @@
 from . import mail_message
 from . import sale_order
 from . import account_invoice
+from . import ir_mail_server
 from . import mail_mail
 from . import mail_delivery_log
 from . import mail_delivery_state_mixin

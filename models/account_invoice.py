@@ -1,6 +1,8 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import _, api, models
+
+from ..delivery.filename import safe_filename
 
 
 class AccountInvoice(models.Model):
@@ -27,3 +29,13 @@ class AccountInvoice(models.Model):
         # Vendor bills are not sent to the vendor: leave their followers alone.
         for invoice in self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund")):
             invoice.message_subscribe(partner_ids=invoice.partner_id.ids)
+
+    @api.multi
+    def mail_document_send_filename(self):
+        """Name of the PDF sent by email, in the context's (customer's) language.
+
+        Public because mail templates render in a sandbox that refuses
+        private attributes."""
+        self.ensure_one()
+        kind = _("Credit Note") if self.type in ("out_refund", "in_refund") else _("Invoice")
+        return safe_filename("%s - %s" % (kind, self.number or _("Draft")))

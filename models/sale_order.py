@@ -1,6 +1,8 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import _, api, models
+
+from ..delivery.filename import safe_filename
 
 
 class SaleOrder(models.Model):
@@ -22,3 +24,13 @@ class SaleOrder(models.Model):
             for order in self:
                 order.message_subscribe(partner_ids=order.partner_id.ids)
         return res
+
+    @api.multi
+    def mail_document_send_filename(self):
+        """Name of the PDF sent by email, in the context's (customer's) language.
+
+        Public because mail templates render in a sandbox that refuses
+        private attributes."""
+        self.ensure_one()
+        kind = _("Quotation") if self.state in ("draft", "sent", "cancel") else _("Order")
+        return safe_filename("%s - %s" % (kind, self.name))

@@ -4,6 +4,7 @@ from . import test_platform
 from . import test_smtp_failure
 from . import test_retry_schedule
 from . import test_delivery_address
+from . import test_delivery_filename
 from . import test_send_document
 from . import test_mail_retry
 from . import test_delivery_state

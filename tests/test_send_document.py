@@ -95,6 +95,7 @@ class TestRecipients(DocumentCase):
         received = self.assert_one_mail_to("alpha@example.com")
         pdfs = self.pdfs(received)
         self.assertEqual(len(pdfs), 1)
+        self.assertEqual(pdfs[0][0], "Quotation - %s.pdf" % order.name)
         self.assertIn(order.name, pdf_text(pdfs[0][1]))
         self.assertEqual(order.state, "sent")
         message = order.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
@@ -141,6 +142,7 @@ class TestRecipients(DocumentCase):
         received = self.assert_one_mail_to("alpha@example.com")
         pdfs = self.pdfs(received)
         self.assertEqual(len(pdfs), 1)
+        self.assertEqual(pdfs[0][0], "Invoice - %s.pdf" % invoice.number.replace("/", "_"))
         text = pdf_text(pdfs[0][1])
         self.assertIn(invoice.number, text)
         self.assertIn(invoice.company_id.name, text)
@@ -201,3 +203,31 @@ class TestChecks(DocumentCase):
         self.assert_refused(composer, "Broken quotation", "no_such_method")
         template.subject = "${object.name"
         self.assert_refused(composer, "Broken quotation")
+
+
+class TestHeaderInjection(DocumentCase):
+    """CR/LF smuggled into a name, subject or file name never adds a header."""
+
+    def assert_no_injected_header(self, received):
+        names = [line.split(":", 1)[0].strip().lower() for line in received.header_lines() if ":" in line]
+        self.assertNotIn("bcc", names, received.header_lines())
+        self.assertNotIn("x-injected", names, received.header_lines())
+        for part in received.message.walk():
+            self.assertNotIn("x-injected", [key.lower() for key in part.keys()], part.items())
+
+    def test_crlf_in_partner_name_subject_and_file_name(self):
+        evil = self.env["res.partner"].create(
+            {"name": "Evil\r\nBcc: victim@example.com", "email": "evil@example.com"}
+        )
+        order = self.make_order(partner=evil)
+        composer = self.composer(order.action_quotation_send())
+        composer.subject = "Hello\r\nX-Injected: yes"
+        attachment = self.env["ir.attachment"].create(
+            {"name": "a\r\nX-Injected: yes.txt", "datas_fname": "a\r\nX-Injected: yes.txt", "datas": "QUJD"}
+        )
+        composer.attachment_ids |= attachment
+        self.send(composer)
+        received = self.assert_one_mail_to("evil@example.com")
+        self.assert_no_injected_header(received)
+        for name, _data, _ctype in received.attachments():
+            self.assertNotIn("\n", name or "")

@@ -1,0 +1,36 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Header values that stay on one line."""
+
+import re
+from email.utils import getaddresses
+
+_BREAKS_RE = re.compile(r"[\r\n\x00-\x08\x0b-\x1f\x7f]+")
+
+
+def one_line(value):
+    """`value` with every line break or control character turned into a
+    space (a line break in a header value would start a new header)."""
+    if not isinstance(value, str):
+        return value
+    return _BREAKS_RE.sub(" ", value).strip()
+
+
+def safe_address_header(value):
+    """`value` (one or more addresses) on one line, and without any address
+    hidden in a display name.
+
+    Odoo finds the SMTP envelope recipients by scanning the whole header
+    text for anything shaped like an address, display names included: a
+    partner named "x@example.com" would receive the mail. The "@" of a
+    display name is spelled out so that only real addresses remain.
+    """
+    if not isinstance(value, str):
+        return value
+    parts = []
+    for name, address in getaddresses([one_line(value)]):
+        if not address:
+            continue
+        name = name.replace("@", " at ").replace("\\", "").replace('"', "").strip()
+        parts.append('"%s" <%s>' % (name, address) if name else address)
+    return ", ".join(parts)
