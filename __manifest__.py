@@ -12,6 +12,7 @@
     "depends": ["mail", "sale_management", "account_invoicing"],
     "data": [
         "security/ir.model.access.csv",
+        "security/mail_delivery_log_security.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_mail_actions.xml",
         "data/mail_template_data.xml",

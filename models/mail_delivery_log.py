@@ -28,6 +28,7 @@ class MailDeliveryLog(models.Model):
     res_id = fields.Integer("Document ID", readonly=True, index=True)
     record_name = fields.Char("Document", readonly=True)
     mail_message_id = fields.Many2one("mail.message", "Message", readonly=True, ondelete="set null")
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
     mail_id = fields.Integer(
         "Mail ID", readonly=True, help="Id of the mail.mail, which may be deleted since."
     )

@@ -196,7 +196,12 @@ class MailMail(models.Model):
             )
         recipients = [self.email_to or "", self.email_cc or ""]
         recipients += [partner.email or partner.name for partner in self.recipient_ids.sudo()]
+        # The journal row follows the document's company (multi-company rule).
+        company = False
+        if self.model in self.env and self.res_id and "company_id" in self.env[self.model]._fields:
+            company = self.env[self.model].sudo().browse(self.res_id).exists().company_id.id
         return {
+            "company_id": company or False,
             "model": self.model or False,
             "res_id": self.res_id or False,
             "record_name": self.record_name or False,

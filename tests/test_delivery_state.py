@@ -117,6 +117,12 @@ class TestJournalAccess(MailCase):
         )
         with self.assertRaises(AccessError):
             other_row.sudo(salesperson).read(["subject"])
+        # Rows follow the document's company.
+        self.assertEqual(rows.sudo().mapped("company_id"), own.company_id)
+        elsewhere = self.env["res.company"].create({"name": "Elsewhere Ltd"})
+        rows.sudo().write({"company_id": elsewhere.id})
+        self.assertFalse(Log.search(domain))
+        rows.sudo().write({"company_id": own.company_id.id})
         # The Emails smart button of the document.
         own_as_seller = own.sudo(salesperson)
         self.assertEqual(own_as_seller.email_delivery_log_count, len(rows))
