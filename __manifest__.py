@@ -21,5 +21,6 @@
         "views/mail_delivery_log_views.xml",
         "views/sale_order_views.xml",
         "views/account_invoice_views.xml",
+        "wizard/mail_compose_message_views.xml",
     ],
 }

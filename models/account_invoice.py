@@ -39,3 +39,8 @@ class AccountInvoice(models.Model):
         self.ensure_one()
         kind = _("Credit Note") if self.type in ("out_refund", "in_refund") else _("Invoice")
         return safe_filename("%s - %s" % (kind, self.number or _("Draft")))
+
+    @api.multi
+    def _mail_document_send_mark_sent(self):
+        # Same as stock's Send button: the invoice is flagged sent.
+        self.filtered(lambda invoice: not invoice.sent).write({"sent": True})

@@ -34,3 +34,10 @@ class SaleOrder(models.Model):
         self.ensure_one()
         kind = _("Quotation") if self.state in ("draft", "sent", "cancel") else _("Order")
         return safe_filename("%s - %s" % (kind, self.name))
+
+    @api.multi
+    def _mail_document_send_mark_sent(self):
+        # Same as stock's Send button: a draft quotation becomes "sent".
+        self.filtered(lambda order: order.state == "draft").with_context(tracking_disable=True).write(
+            {"state": "sent"}
+        )

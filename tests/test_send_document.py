@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SmtpCase, pdf_text, real_smtp_delivery
 
@@ -231,3 +232,44 @@ class TestHeaderInjection(DocumentCase):
         self.assert_no_injected_header(received)
         for name, _data, _ctype in received.attachments():
             self.assertNotIn("\n", name or "")
+
+
+class TestSendFromList(DocumentCase):
+    def list_composer(self, records, xmlid):
+        action = self.env.ref(xmlid).read()[0]
+        context = dict(safe_eval(action["context"]), active_model=records._name, active_ids=records.ids)
+        return self.composer({"context": context})
+
+    def test_three_invoices_three_mails_three_pdfs(self):
+        invoices = self.env["account.invoice"]
+        for index in range(3):
+            partner = self.env["res.partner"].create(
+                {"name": "List Customer %d" % index, "email": "list%d@example.com" % index}
+            )
+            invoices |= self.make_invoice(partner)
+        invoices.action_invoice_open()
+        composer = self.list_composer(invoices, "mail_document_send.action_account_invoice_send_by_email")
+        self.send(composer)
+        self.assertEqual(len(self.smtp.received), 3, self.smtp.attempts)
+        seen = set()
+        for invoice in invoices:
+            address = invoice.partner_id.email
+            mails = [mail for mail in self.smtp.received if mail.rcpt_tos == [address]]
+            self.assertEqual(len(mails), 1, self.smtp.attempts)
+            pdfs = self.pdfs(mails[0])
+            self.assertEqual(len(pdfs), 1)
+            self.assertEqual(pdfs[0][0], "Invoice - %s.pdf" % invoice.number.replace("/", "_"))
+            self.assertIn(invoice.number, pdf_text(pdfs[0][1]))
+            seen.add(pdfs[0][1])
+        self.assertEqual(len(seen), 3)
+        self.assertTrue(all(invoices.mapped("sent")))
+
+    def test_list_send_checks_every_document(self):
+        orders = self.make_order() | self.make_order(self.env["res.partner"].create({"name": "Nomail Gamma"}))
+        composer = self.list_composer(orders, "mail_document_send.action_sale_order_send_by_email")
+        mails = self.env["mail.mail"].search_count([])
+        with self.assertRaises(UserError) as caught:
+            composer.send_mail()
+        self.assertIn("Nomail Gamma has no email", caught.exception.name)
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+        self.assertEqual(set(orders.mapped("state")), {"draft"})

@@ -73,7 +73,14 @@ class MailComposeMessage(models.TransientModel):
         if documents:
             # The composer's recipients are authoritative: see mail.message._notify.
             self = self.with_context(**{EXACT_RECIPIENTS_KEY: True})
-        return super().send_mail(auto_commit=auto_commit)
+        result = super().send_mail(auto_commit=auto_commit)
+        # Stock marks a single document sent through context keys of its own
+        # Send button; a send from the list goes through mass_mail mode,
+        # which knows nothing about them.
+        for wizard in documents.filtered(lambda wizard: wizard.composition_mode == "mass_mail"):
+            records = self.env[wizard.model].browse(wizard._mail_document_send_res_ids())
+            records._mail_document_send_mark_sent()
+        return result
 
     @api.multi
     def _mail_document_send_res_ids(self):
