@@ -38,6 +38,9 @@ class MailMail(models.Model):
     next_attempt_date = fields.Datetime("Next attempt", readonly=True, copy=False, index=True)
     failure_smtp_code = fields.Integer("SMTP code", readonly=True, copy=False)
     failure_smtp_reply = fields.Text("SMTP reply", readonly=True, copy=False)
+    retry_user_id = fields.Many2one(
+        "res.users", "Retried by", readonly=True, copy=False, help="Who last retried it by hand."
+    )
     sending_started_date = fields.Datetime(
         "Sending since",
         readonly=True,
@@ -69,7 +72,7 @@ class MailMail(models.Model):
     def mark_outgoing(self):
         """A manual Retry starts the retry schedule over."""
         self._mds_check_admin()
-        self.write(self._mds_reset_schedule_values())
+        self.write(dict(self._mds_reset_schedule_values(), retry_user_id=self.env.uid))
         return super().mark_outgoing()
 
     @api.multi
@@ -202,6 +205,8 @@ class MailMail(models.Model):
             company = self.env[self.model].sudo().browse(self.res_id).exists().company_id.id
         return {
             "company_id": company or False,
+            # The person behind the attempt, not the queue's cron user.
+            "user_id": (self.retry_user_id or self.create_uid or self.env.user).id,
             "model": self.model or False,
             "res_id": self.res_id or False,
             "record_name": self.record_name or False,

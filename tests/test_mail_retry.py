@@ -192,6 +192,36 @@ class TestMailRetry(MailCase):
             self.send(mail)
         self.assertEqual(mail.failure_type, "configuration", mail.failure_smtp_reply)
 
+    def test_journal_names_the_sender_then_the_retrier(self):
+        salesperson = self.env["res.users"].create(
+            {
+                "name": "Rita Retry",
+                "login": "rita_mds",
+                "email": "rita@example.com",
+                "groups_id": [(6, 0, [self.env.ref("sales_team.group_sale_salesman").id])],
+            }
+        )
+        mail = (
+            self.env["mail.mail"]
+            .sudo(salesperson)
+            .create(
+                {
+                    "subject": "From Rita",
+                    "email_from": "rita@example.com",
+                    "email_to": "customer@example.com",
+                    "body_html": "<p>Hello</p>",
+                    "auto_delete": False,
+                }
+            )
+            .sudo()
+        )
+        self.smtp.script("550 5.1.1 User unknown")
+        self.process_queue(mail)
+        mail.mark_outgoing()
+        self.process_queue(mail)
+        self.assertEqual(self.journal(mail.id).mapped("user_id"), salesperson | self.env.user)
+        self.assertEqual(self.journal(mail.id).mapped("state"), ["failed", "sent"])
+
     def test_manual_retry_restarts_the_schedule(self):
         mail = self.make_mail()
         self.smtp.script("451 4.3.0 Try again later")
