@@ -1,5 +1,7 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
@@ -101,6 +103,8 @@ class TestRecipients(DocumentCase):
         self.assertEqual(order.state, "sent")
         message = order.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
         self.assertNotIn(self.other, message.needaction_partner_ids)
+        # The chatter keeps the very bytes the customer received.
+        self.assertEqual(base64.b64decode(message.attachment_ids.datas), pdfs[0][1])
 
     def test_added_address_gets_it(self):
         order = self.make_order()
