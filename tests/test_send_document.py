@@ -277,3 +277,19 @@ class TestSendFromList(DocumentCase):
         self.assertIn("Nomail Gamma has no email", caught.exception.name)
         self.assertEqual(self.env["mail.mail"].search_count([]), mails)
         self.assertEqual(set(orders.mapped("state")), {"draft"})
+
+
+class TestFileName(DocumentCase):
+    def test_names_follow_the_document_kind(self):
+        order = self.make_order()
+        self.assertEqual(order.mail_document_send_filename(), "Quotation - %s" % order.name)
+        order.action_confirm()
+        self.assertEqual(order.mail_document_send_filename(), "Order - %s" % order.name)
+        invoice = self.make_invoice()
+        self.assertEqual(invoice.mail_document_send_filename(), "Invoice - Draft")
+        refund = self.make_invoice()
+        refund.type = "out_refund"
+        refund.action_invoice_open()
+        self.assertEqual(
+            refund.mail_document_send_filename(), "Credit Note - %s" % refund.number.replace("/", "_")
+        )
