@@ -47,6 +47,32 @@ bold "odoo tests: $t_ran run, $t_passed passed, $t_failed failed, $t_skipped ski
 passed=$((passed + t_passed)) failed=$((failed + t_failed)) skipped=$((skipped + t_skipped))
 if [[ $t_failed == 0 ]]; then dropdb --if-exists "$db"; rm -rf "$MDS_CACHE/data/filestore/$db"; fi
 
+# 3. The web client in a real browser (Playwright driving Debian's Chromium).
+if [[ "${MDS_SKIP_BROWSER:-}" != 1 ]]; then
+  bold "browser tests (log: artifacts/browser-tests.log, screenshots: artifacts/screenshots)"
+  rm -rf "$ARTIFACTS/screenshots"
+  (cd "$MDS_ROOT/tests/browser" && MDS_TEMPLATE_DB="$template" "$MDS_TOOLS_VENV/bin/pytest" -p no:cacheprovider \
+    --rootdir . --junitxml="$ARTIFACTS/browser-tests.xml" -q . > "$ARTIFACTS/browser-tests.log" 2>&1)
+  browser_status=$?
+  tail -3 "$ARTIFACTS/browser-tests.log" >&2
+  read -r b_passed b_failed b_skipped < <("$MDS_TOOLS_VENV/bin/python" - "$ARTIFACTS/browser-tests.xml" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+    suite = root if root.tag == "testsuite" else root.find("testsuite")
+    total, failed = int(suite.get("tests")), int(suite.get("failures")) + int(suite.get("errors"))
+    skipped = int(suite.get("skipped"))
+    print(total - failed - skipped, failed + (0 if total else 1), skipped)
+except (OSError, ET.ParseError):
+    print(0, 1, 0)
+PY
+)
+  if [[ $browser_status != 0 && $b_failed == 0 ]]; then b_failed=1; fi
+  passed=$((passed + b_passed)) failed=$((failed + b_failed)) skipped=$((skipped + b_skipped))
+fi
+
 line="$passed passed, $failed failed"
 [[ $skipped == 0 ]] || line="$line, $skipped skipped"
 echo "$line"

@@ -106,6 +106,21 @@ class TestRecipients(DocumentCase):
         # The chatter keeps the very bytes the customer received.
         self.assertEqual(base64.b64decode(message.attachment_ids.datas), pdfs[0][1])
 
+    def test_web_client_onchange_keeps_the_followers(self):
+        # The web client opens the composer with default_get, then the
+        # generic onchange, which applies the template: its recipients must
+        # not replace the followers.
+        order = self.make_order()
+        order.message_subscribe(partner_ids=self.other.ids)
+        context = order.action_quotation_send()["context"]
+        composer_model = self.env["mail.compose.message"].with_context(**context)
+        values = composer_model.default_get(list(composer_model._fields))
+        result = composer_model.onchange(values, [], composer_model._onchange_spec())
+        commands = result["value"]["partner_ids"]
+        self.assertEqual(commands[0], (5,), "the web client is told to replace the list")
+        shown = {command[1] for command in commands[1:]}
+        self.assertEqual(shown, set((self.customer | self.other).ids))
+
     def test_added_address_gets_it(self):
         order = self.make_order()
         composer = self.composer(order.action_quotation_send())

@@ -46,19 +46,36 @@ class MailComposeMessage(models.TransientModel):
             and result.get("model") in DOCUMENT_MODELS
             and result.get("res_id")
         ):
-            record = self.env[result["model"]].browse(result["res_id"])
-            followers = record.message_partner_ids - self.env.user.partner_id
-            current = result.get("partner_ids") or []
-            ids = set(followers.ids)
-            for command in current:
-                if isinstance(command, (list, tuple)) and command[0] == 6:
-                    ids.update(command[2])
-                elif isinstance(command, (list, tuple)) and command[0] == 4:
-                    ids.add(command[1])
-                elif isinstance(command, int):
-                    ids.add(command)
-            result["partner_ids"] = [(6, 0, sorted(ids))]
+            result["partner_ids"] = self._mail_document_send_recipients(
+                result["model"], result["res_id"], result.get("partner_ids")
+            )
         return result
+
+    @api.multi
+    def onchange_template_id(self, template_id, composition_mode, model, res_id):
+        # Applying a template (which the web client does as soon as the
+        # composer opens) replaces the recipients with the template's: keep
+        # the followers in, or the composer would show the customer alone.
+        result = super().onchange_template_id(template_id, composition_mode, model, res_id)
+        values = result.get("value", {})
+        if composition_mode == "comment" and model in DOCUMENT_MODELS and res_id and "partner_ids" in values:
+            values["partner_ids"] = self._mail_document_send_recipients(model, res_id, values["partner_ids"])
+        return result
+
+    @api.model
+    def _mail_document_send_recipients(self, model, res_id, commands):
+        """The followers of the document (but the sender) and the partners of
+        the x2many `commands`, as one replacing command."""
+        record = self.env[model].browse(res_id)
+        ids = set((record.message_partner_ids - self.env.user.partner_id).ids)
+        for command in commands or []:
+            if isinstance(command, (list, tuple)) and command[0] == 6:
+                ids.update(command[2])
+            elif isinstance(command, (list, tuple)) and command[0] == 4:
+                ids.add(command[1])
+            elif isinstance(command, int):
+                ids.add(command)
+        return [(6, 0, sorted(ids))]
 
     @api.multi
     def send_mail(self, auto_commit=False):
