@@ -3,9 +3,17 @@
 # "N passed, N failed" and a non-zero exit when anything failed.
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
-ARTIFACTS="$MDS_ROOT/artifacts"
-mkdir -p "$ARTIFACTS"
 bold() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
+ARTIFACTS="${MDS_ARTIFACTS:-$MDS_ROOT/artifacts}"
+mkdir -p "$ARTIFACTS"
+# Two runs at once on one checkout must not write the same logs.
+exec 9>"$ARTIFACTS/.lock"
+if ! flock -n 9; then
+  ARTIFACTS="$ARTIFACTS/run-$$"
+  mkdir -p "$ARTIFACTS"
+  bold "another run is logging to artifacts/: this one logs to $ARTIFACTS"
+fi
+export MDS_ARTIFACTS="$ARTIFACTS"
 
 "$MDS_ROOT/dev/bootstrap.sh" --with-browser || { echo "0 passed, 1 failed"; exit 1; }
 passed=0 failed=0 skipped=0
@@ -33,7 +41,7 @@ mkdir -p "$ARTIFACTS/reports"
 psql -qd "$db" -c "DELETE FROM ir_config_parameter WHERE key IN ('report.url', 'web.base.url');
   INSERT INTO ir_config_parameter (key, value) VALUES
   ('report.url', 'http://127.0.0.1:$port'), ('web.base.url', 'http://127.0.0.1:$port');"
-bold "odoo tests on database $db (log: artifacts/odoo-tests.log)"
+bold "odoo tests on database $db (log: $ARTIFACTS/odoo-tests.log)"
 start=$(date +%s)
 "$MDS_ROOT/dev/odoo" -d "$db" -i mail_document_send --test-enable --stop-after-init \
   --http-port="$port" --log-level=test --max-cron-threads=0 \
@@ -49,7 +57,7 @@ if [[ $t_failed == 0 ]]; then dropdb --if-exists "$db"; rm -rf "$MDS_CACHE/data/
 
 # 3. The web client in a real browser (Playwright driving Debian's Chromium).
 if [[ "${MDS_SKIP_BROWSER:-}" != 1 ]]; then
-  bold "browser tests (log: artifacts/browser-tests.log, screenshots: artifacts/screenshots)"
+  bold "browser tests (log: $ARTIFACTS/browser-tests.log, screenshots: $ARTIFACTS/screenshots)"
   rm -rf "$ARTIFACTS/screenshots"
   (cd "$MDS_ROOT/tests/browser" && MDS_TEMPLATE_DB="$template" "$MDS_TOOLS_VENV/bin/pytest" -p no:cacheprovider \
     --rootdir . --junitxml="$ARTIFACTS/browser-tests.xml" -q . > "$ARTIFACTS/browser-tests.log" 2>&1)

@@ -18,7 +18,8 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 from smtp_server import ScriptedSmtpServer, free_port  # noqa: E402
 
-SCREENSHOTS = os.path.join(ROOT, "artifacts", "screenshots")
+ARTIFACTS = os.environ.get("MDS_ARTIFACTS") or os.path.join(ROOT, "artifacts")
+SCREENSHOTS = os.path.join(ARTIFACTS, "screenshots")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -54,7 +55,7 @@ def odoo(smtp, tmp_path_factory):
     template = os.environ["MDS_TEMPLATE_DB"]
     db = "mds_browser_%d" % os.getpid()
     port = free_port()
-    log_path = os.path.join(ROOT, "artifacts", "odoo-browser.log")
+    log_path = os.path.join(ARTIFACTS, "odoo-browser.log")
     subprocess.check_call([os.path.join(ROOT, "dev", "clone_db.sh"), template, db])
     with open(log_path, "w") as log:
         subprocess.check_call(
@@ -105,7 +106,7 @@ def odoo(smtp, tmp_path_factory):
                 break
             except OSError:
                 if time.time() > deadline or server.poll() is not None:
-                    raise RuntimeError("Odoo did not start, see artifacts/odoo-browser.log")
+                    raise RuntimeError("Odoo did not start, see " + log_path)
                 time.sleep(0.5)
         yield {"url": url, "db": db}
     finally:

@@ -4,8 +4,10 @@
 
 import re
 import subprocess
+import time
 import uuid
 
+import pytest
 from playwright.sync_api import expect
 
 COMPOSER = ".modal-dialog"
@@ -21,16 +23,17 @@ def partner(rpc, name, email, lang="en_US"):
     return rpc("res.partner", "create", {"name": name, "email": email, "lang": lang})
 
 
-def open_record(page, odoo, model, record_id, debug=False):
+def open_record(page, odoo, model, record_id, action):
     # A full page load: changing only the hash of the page the login landed
     # on races with the web client still opening the home action.
-    query = "?debug=1" if debug else "?"
-    page.goto("%s/web%s#model=%s&id=%d&view_type=form" % (odoo["url"], query, model, record_id))
+    page.goto(
+        "%s/web?#action=%s&model=%s&id=%d&view_type=form" % (odoo["url"], action, model, record_id)
+    )
     page.wait_for_selector(".o_form_view .o_form_statusbar")
 
 
-def open_composer(page, odoo, model, record_id, button="Send by Email"):
-    open_record(page, odoo, model, record_id)
+def open_composer(page, odoo, kind, record_id, button="Send by Email"):
+    open_record(page, odoo, DOCUMENTS[kind]["model"], record_id, DOCUMENTS[kind]["action"])
     page.locator(".o_form_statusbar button:visible", has_text=button).first.click()
     page.wait_for_selector(COMPOSER + " .o_form_view")
     # The PDF is rendered when the template is applied: it is there once the
@@ -74,43 +77,71 @@ def send(page, composer):
     page.wait_for_selector(COMPOSER, state="detached", timeout=90000)
 
 
-def test_salesperson_sends_a_quotation_from_the_form(odoo, rpc, smtp, login, tmp_path):
-    order_id = rpc("sale.order", "search", [("name", "=", "SO002")])[0]
-    rpc("sale.order", "write", [order_id], {"user_id": rpc.ref("base.user_demo")})
-    order = rpc("sale.order", "read", [order_id], ["partner_id"])[0]
-    customer_email = rpc("res.partner", "read", [order["partner_id"][0]], ["email"])[0]["email"]
+# What differs between the kinds of document the flow runs on.
+DOCUMENTS = {
+    "quotation": {
+        "model": "sale.order",
+        "action": "sale.action_quotations",
+        "domain": [("name", "=", "SO002")],
+        "template": "sale.email_template_edi_sale",
+        "number": "name",
+        "sent": ("state", "sent"),
+    },
+    "invoice": {
+        "model": "account.invoice",
+        # Customer invoices have a form of their own: open it through their menu's action.
+        "action": "account.action_invoice_tree1",
+        "domain": [("type", "=", "out_invoice"), ("state", "=", "open")],
+        "template": "account.email_template_edi_invoice",
+        "number": "number",
+        "sent": ("sent", True),
+    },
+}
+
+
+def prepare_document(rpc, kind, tag):
+    """The document of `kind` the demo user sends, with its customer and one
+    more follower, `Agathe <tag>`; stale followers of an earlier run go."""
+    spec = DOCUMENTS[kind]
+    model = spec["model"]
+    record_id = rpc(model, "search", spec["domain"], limit=1)[0]
+    rpc(model, "write", [record_id], {"user_id": rpc.ref("base.user_demo")})
+    customer = rpc(model, "read", [record_id], ["partner_id"])[0]["partner_id"][0]
     users = rpc("res.users", "search_read", [("login", "in", ["admin", "demo"])], ["partner_id"])
-    stale = set(rpc("sale.order", "read", [order_id], ["message_partner_ids"])[0]["message_partner_ids"])
-    stale -= {user["partner_id"][0] for user in users}
-    domain = [
-        ("res_model", "=", "sale.order"),
-        ("res_id", "=", order_id),
-        ("partner_id", "in", sorted(stale)),
+    keep = {customer} | {user["partner_id"][0] for user in users}
+    stale = [
+        ("res_model", "=", model),
+        ("res_id", "=", record_id),
+        ("partner_id", "not in", sorted(keep)),
     ]
-    rpc("mail.followers", "unlink", rpc("mail.followers", "search", domain))
+    rpc("mail.followers", "unlink", rpc("mail.followers", "search", stale))
+    follower = partner(rpc, "Agathe Comptable %s" % tag, "agathe.%s@example.com" % tag)
+    rpc(model, "message_subscribe", [record_id], [follower, customer])
+    return record_id, rpc("res.partner", "read", [customer], ["email"])[0]["email"]
+
+
+def salesperson_sends(kind, odoo, rpc, smtp, login, tmp_path, send_label="Send by Email"):
+    """The salesperson's whole flow on a document of `kind`: the followers are
+    the recipients; remove one, add a contact, edit the body, attach a file,
+    send; the SMTP server receives exactly that. Returns the page."""
+    model = DOCUMENTS[kind]["model"]
     # Names of their own, so that a re-run on the same database finds them once.
     tag = uuid.uuid4().hex[:6]
-    follower = "Agathe Comptable %s" % tag
-    added = "Bruno Ajouté %s" % tag
-    rpc(
-        "sale.order",
-        "message_subscribe",
-        [order_id],
-        [partner(rpc, follower, "agathe.%s@example.com" % tag)],
-    )
+    follower, added = "Agathe Comptable %s" % tag, "Bruno Ajouté %s" % tag
+    record_id, customer_email = prepare_document(rpc, kind, tag)
     partner(rpc, added, "bruno.%s@example.com" % tag)
+    pdf_name = rpc(model, "mail_document_send_filename", [record_id]) + ".pdf"
     extra = tmp_path / "conditions.txt"
     extra.write_text("Conditions particulières de vente\n")
     smtp.reset()
 
     page, shot = login("demo", "demo")
-    composer = open_composer(page, odoo, "sale.order", order_id)
+    composer = open_composer(page, odoo, kind, record_id, button=send_label)
     shot("composer")
-    # The followers are the recipients, the customer first among them.
     names = recipient_badges(composer).all_inner_texts()
     assert any(customer_email in name for name in names), names
     assert any(follower in name for name in names), names
-    assert composer.locator(".oe_attachment", has_text="Quotation - SO002.pdf").count() == 1
+    expect(composer.locator(".oe_attachment", has_text=pdf_name)).to_have_count(1)
 
     remove_recipient(composer, follower)
     add_recipient(page, composer, added)
@@ -126,9 +157,117 @@ def test_salesperson_sends_a_quotation_from_the_form(odoo, rpc, smtp, login, tmp
     for mail in mails:
         assert "Livraison possible sous huit jours." in mail.body_html()
         attachments = {name: data for name, data, _ctype in mail.attachments()}
-        assert set(attachments) == {"Quotation - SO002.pdf", "conditions.txt"}
+        assert set(attachments) == {pdf_name, "conditions.txt"}
         assert attachments["conditions.txt"] == extra.read_bytes()
-        assert "SO002" in pdf_text(attachments["Quotation - SO002.pdf"])
+        number_field = DOCUMENTS[kind]["number"]
+        number = rpc(model, "read", [record_id], [number_field])[0][number_field]
+        assert number in pdf_text(attachments[pdf_name])
     # Nobody else was told: the removed follower got nothing.
     assert all("agathe.%s@example.com" % tag not in mail.rcpt_tos for mail in smtp.received)
-    assert rpc("sale.order", "read", [order_id], ["state"])[0]["state"] == "sent"
+    field, value = DOCUMENTS[kind]["sent"]
+    assert rpc(model, "read", [record_id], [field])[0][field] == value
+    return page
+
+
+@pytest.mark.parametrize("kind", ["quotation", "invoice"])
+def test_salesperson_sends_from_the_form(kind, odoo, rpc, smtp, login, tmp_path):
+    salesperson_sends(kind, odoo, rpc, smtp, login, tmp_path)
+
+
+def menu(page, *xmlids):
+    """Click the web client's menus, the app first, by their XML ids: the same
+    path in every language."""
+    for xmlid in xmlids:
+        page.locator('a[data-menu-xmlid="%s"]:visible' % xmlid).first.click()
+
+
+def apply_filter(page, name):
+    if not page.locator(".o_search_options").is_visible():
+        page.locator(".o_searchview_more").click()
+    filters = page.locator(".o_search_options .o_dropdown_toggler_btn").first
+    filters.click()
+    page.locator(
+        ".o_filters_menu a:visible", has_text=re.compile(r"^\s*%s\s*$" % re.escape(name))
+    ).click()
+    filters.click()  # close the menu, it covers the list
+    expect(page.locator(".o_searchview_facet", has_text=name)).to_have_count(1)
+
+
+def send_failing_mail(rpc, smtp, kind, record_id):
+    """Send the document by email through its stock template while the SMTP
+    server refuses the customer's address; return the failed mail."""
+    spec = DOCUMENTS[kind]
+    customer = rpc(spec["model"], "read", [record_id], ["partner_id"])[0]["partner_id"][0]
+    customer_email = rpc("res.partner", "read", [customer], ["email"])[0]["email"]
+    smtp.reset()
+    smtp.refuse(customer_email)
+    rpc(spec["model"], "message_post_with_template", [record_id], rpc.ref(spec["template"]))
+    smtp.reset()
+    failed = rpc(
+        "mail.mail",
+        "search_read",
+        [("model", "=", spec["model"]), ("res_id", "=", record_id), ("state", "=", "exception")],
+        ["subject"],
+    )
+    assert len(failed) == 1, "the mail to %s should have failed: %s" % (customer_email, smtp.attempts)
+    return failed[0]
+
+
+def fresh_document(rpc, kind):
+    """A new document of `kind`, copied from the demo data: a re-run on the
+    same database finds its own mails only."""
+    spec = DOCUMENTS[kind]
+    record_id = rpc(spec["model"], "copy", rpc(spec["model"], "search", spec["domain"], limit=1)[0])
+    if kind == "invoice":
+        rpc("account.invoice", "action_invoice_open", [record_id])
+    return record_id
+
+
+@pytest.mark.parametrize("kind", ["quotation", "invoice"])
+def test_administrator_retries_a_failed_mail(kind, odoo, rpc, smtp, login):
+    record_id = fresh_document(rpc, kind)
+    failed = send_failing_mail(rpc, smtp, kind, record_id)
+    subject = failed["subject"]
+    page, shot = login("admin", "admin")
+    page.goto(odoo["url"] + "/web?debug=1")
+    # Settings > Technical > Email > Emails, shown in developer mode only.
+    menu(page, "base.menu_administration", "base.menu_email", "mail.menu_mail_mail")
+    page.wait_for_selector(".o_list_view")
+    shot("emails")
+    apply_filter(page, "Failed")
+    row = page.locator(".o_list_view tbody tr.o_data_row", has_text=subject).first
+    expect(row).to_be_visible()
+    # Failed rows are red in the list.
+    assert "text-danger" in (row.get_attribute("class") or "")
+    shot("failed-filter")
+    row.click()
+    page.wait_for_selector(".o_form_view")
+    page.locator(".o_notebook a[role=tab], .o_notebook .nav-tabs a", has_text="Failure Reason").click()
+    reason = page.locator(".o_notebook .tab-pane.active").inner_text()
+    assert "refused" in reason.lower(), reason
+    shot("failure-reason")
+    page.locator(".o_form_statusbar button:visible", has_text="Retry").click()
+    page.locator(".o_form_statusbar button:visible", has_text="Send Now").click()
+    mails = smtp.wait_for(1, timeout=60)
+    assert [mail.message["Subject"] for mail in mails] == [subject]
+    # The stock template deletes a mail once sent: the journal keeps both
+    # attempts, the refusal and the delivery, under the same Message-ID.
+    # The server has the mail before Odoo commits: wait for the commit.
+    deadline = time.monotonic() + 30
+    while rpc("mail.mail", "search", [("id", "=", failed["id"])]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not rpc("mail.mail", "search", [("id", "=", failed["id"])])
+    menu(page, "mail_document_send.mail_delivery_log_menu")
+    rows = page.locator(".o_list_view tbody tr.o_data_row", has_text=subject)
+    expect(rows.filter(has_text="Failed")).not_to_have_count(0)
+    assert "Sent" in rows.first.inner_text()
+    shot("journal")
+    journal = rpc(
+        "mail.delivery.log",
+        "search_read",
+        [("mail_id", "=", failed["id"])],
+        ["message_id", "state"],
+        order="id",
+    )
+    assert [row["state"] for row in journal] == ["failed", "sent"]
+    assert {row["message_id"] for row in journal} == {mails[0].message_id}
