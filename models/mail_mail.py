@@ -4,9 +4,11 @@ import base64
 import datetime
 import hashlib
 import logging
+import threading
 
 import psycopg2
 
+import odoo
 from odoo import _, api, fields, models, tools
 from odoo.addons.base.ir.ir_mail_server import MailDeliveryException
 from odoo.exceptions import AccessError
@@ -28,6 +30,45 @@ MAX_ATTEMPTS_PARAM = "mail_document_send.max_attempts"
 #: A mail marked as being sent for longer than this was interrupted (worker
 #: killed, server crash): well above SMTP_TIMEOUT (60 s) times a few round trips.
 INTERRUPTED_AFTER = datetime.timedelta(minutes=10)
+#: Context key: never commit (tests run the queue inside their transaction).
+NO_COMMIT_KEY = "mail_document_send_no_commit"
+
+# Stock _send logs every failure at ERROR with a traceback, a retried 451
+# included: an administrator reads it as a bug. The mails this addon sends
+# make stock re-raise to us, and _mds_record_failure logs the outcome once:
+# a WARNING while a retry is scheduled, an ERROR when the mail fails for good.
+_STOCK_FAILURE_MSG = "failed sending mail (id: %s) due to %s"
+_outcome_owner = threading.local()
+
+
+class _StockFailureLogFilter(logging.Filter):
+    def filter(self, record):
+        return not (
+            record.msg == _STOCK_FAILURE_MSG
+            and record.args
+            and record.args[0] == getattr(_outcome_owner, "mail_id", None)
+        )
+
+
+_stock_logger = logging.getLogger("odoo.addons.mail.models.mail_mail")
+if not any(isinstance(flt, _StockFailureLogFilter) for flt in _stock_logger.filters):
+    _stock_logger.addFilter(_StockFailureLogFilter())
+
+
+def _smtp_session_usable(session, exc):
+    """After a failed send, may the next mail use the same connection? Yes
+    after a reply such as 451 or 550 (smtplib reset the transaction); not
+    once smtplib closed it (421, dropped connection), nor after a network
+    error or a timeout, which leave it in an unknown state."""
+    code = smtp_failure.classify(exc)[1]
+    return getattr(session, "sock", None) is not None and code is not None and code != 421
+
+
+def _close_smtp_session(session):
+    try:
+        session.quit()
+    except Exception:  # pylint: disable=broad-except
+        session.close()
 
 
 class MailMail(models.Model):
@@ -85,8 +126,36 @@ class MailMail(models.Model):
     def action_retry_send_now(self):
         """List action: retry the selected mails and send them at once."""
         self.mark_outgoing()
-        self.send()
+        return self.action_send_now()
+
+    @api.multi
+    def action_send_now(self):
+        """Send Now (form and list buttons): the queue's guarantee, not a
+        send inside the click's transaction. Within it, the "sending" mark
+        could not be committed before SMTP: a worker killed after the server
+        accepted the mail would roll everything back, and the queue would
+        send it again, unnoticed. So the mails go out once the click is
+        committed, in a cursor of their own, through the queue's path
+        (mark committed, SMTP, outcome committed, mail by mail)."""
+        if not self._mds_may_commit():
+            self._mds_sendable().send()
+            return True
+        dbname, uid, context, ids = self.env.cr.dbname, self.env.uid, dict(self.env.context), self.ids
+
+        def send_committed():
+            with api.Environment.manage(), odoo.registry(dbname).cursor() as cr:
+                env = api.Environment(cr, uid, context)
+                env["mail.mail"].browse(ids).exists()._mds_sendable().send(auto_commit=True)
+
+        self.env.cr.after("commit", send_committed)
         return True
+
+    def _mds_may_commit(self):
+        return not (self.env.context.get(NO_COMMIT_KEY) or tools.config.get("test_enable"))
+
+    def _mds_sendable(self):
+        """Outgoing mails nobody is sending right now."""
+        return self.filtered(lambda mail: mail.state == "outgoing" and not mail.sending_started_date)
 
     # ------------------------------------------------------------------
     # Queue
@@ -113,7 +182,7 @@ class MailMail(models.Model):
         sent mail must stay sent even if a later one crashes the batch.
         Context key `mail_document_send_no_commit` turns auto-commit off so
         that tests can run process_email_queue() inside their transaction."""
-        if self.env.context.get("mail_document_send_no_commit"):
+        if self.env.context.get(NO_COMMIT_KEY):
             auto_commit = False
         for server_id, batch_ids in self._split_by_server():
             smtp_session = None
@@ -147,36 +216,77 @@ class MailMail(models.Model):
     def _send(self, auto_commit=False, raise_exception=False, smtp_session=None):
         """Run the stock _send one mail at a time, made to raise, so that we
         get the exception itself (stock keeps only its text)."""
-        for mail_id in self.ids:
-            mail = self.browse(mail_id)
-            if not mail.exists() or mail.state != "outgoing":
-                # Stock behaviour for those (skip, or clean up auto-delete).
-                super(MailMail, mail)._send(auto_commit=False, smtp_session=smtp_session)
-                continue
-            snapshot = mail._mds_start_attempt()
-            if auto_commit is True:
-                # The queue's guarantee: the attempt is on record before the
-                # SMTP server can accept the mail (see _mds_flag_interrupted).
-                self._cr.commit()  # pylint: disable=invalid-commit
-            try:
-                super(MailMail, mail)._send(
-                    auto_commit=False, raise_exception=True, smtp_session=smtp_session
-                )
-            except (MemoryError, psycopg2.Error):
-                raise
-            except Exception as exc:
-                mail._mds_record_failure(exc, snapshot)
-                if raise_exception:
-                    raise
-            else:
-                if mail.exists() and mail.state == "exception":
-                    # Stock gives up silently when no recipient is valid.
-                    mail._mds_record_failure(None, snapshot)
-                else:
-                    mail._mds_record_success(snapshot)
-            if auto_commit is True:
-                self._cr.commit()  # pylint: disable=invalid-commit
+        session, own_sessions, connect_error = smtp_session, [], None
+        try:
+            for mail_id in self.ids:
+                mail = self.browse(mail_id)
+                if not mail._mds_due_here(session):
+                    continue
+                if session is None and smtp_session is not None and connect_error is None:
+                    # The batch's connection died: one new connection for the
+                    # rest of the batch, not a failure for every mail after it.
+                    try:
+                        session = self.env["ir.mail_server"].connect(mail_server_id=mail.mail_server_id.id)
+                        own_sessions.append(session)
+                    except Exception as exc:  # pylint: disable=broad-except
+                        connect_error = exc
+                session = mail._mds_send_one(session, connect_error, auto_commit, raise_exception)
+        finally:
+            for own in own_sessions:
+                _close_smtp_session(own)
         return True
+
+    def _mds_due_here(self, session):
+        """Whether this call is the one to send the mail."""
+        if self.exists():
+            # Another worker (queue, Send Now) may have taken it since this
+            # batch was selected: read the committed state.
+            self.invalidate_cache(["state", "sending_started_date"], self.ids)
+        if not self.exists() or self.state != "outgoing":
+            # Stock behaviour for those (skip, or clean up auto-delete). The
+            # stock _send is called from helpers of our _send on purpose.
+            # pylint: disable=super-method-mismatch
+            super(MailMail, self)._send(auto_commit=False, smtp_session=session)
+            return False
+        if self.sending_started_date:
+            _logger.info("mail.mail %s is being sent by another worker: skipped", self.id)
+            return False
+        return True
+
+    def _mds_send_one(self, session, connect_error, auto_commit, raise_exception):
+        """One attempt, its outcome recorded; returns the SMTP session the
+        next mail may use (None once it is broken)."""
+        snapshot = self._mds_start_attempt()
+        if auto_commit is True:
+            # The queue's guarantee: the attempt is on record before the
+            # SMTP server can accept the mail (see _mds_flag_interrupted).
+            self._cr.commit()  # pylint: disable=invalid-commit
+        try:
+            if connect_error is not None:
+                raise connect_error
+            _outcome_owner.mail_id = self.id
+            # pylint: disable=super-method-mismatch
+            super(MailMail, self)._send(auto_commit=False, raise_exception=True, smtp_session=session)
+        except (MemoryError, psycopg2.Error):
+            raise
+        except Exception as exc:
+            self._mds_record_failure(exc, snapshot)
+            if session is not None and not _smtp_session_usable(session, exc):
+                _close_smtp_session(session)
+                session = None
+            if raise_exception:
+                raise
+        else:
+            if self.exists() and self.state == "exception":
+                # Stock gives up silently when no recipient is valid.
+                self._mds_record_failure(None, snapshot)
+            else:
+                self._mds_record_success(snapshot)
+        finally:
+            _outcome_owner.mail_id = None
+        if auto_commit is True:
+            self._cr.commit()  # pylint: disable=invalid-commit
+        return session
 
     # ------------------------------------------------------------------
     # Attempt bookkeeping
@@ -237,7 +347,12 @@ class MailMail(models.Model):
             "it may or may not have been delivered. Check with the recipient before retrying."
         )
         for mail in stale:
-            _logger.warning("mail.mail %s was interrupted while being sent: set aside for review", mail.id)
+            _logger.error(
+                "mail.mail %s (Message-Id %s) was interrupted while being sent: set aside for review",
+                mail.id,
+                mail.message_id,
+            )
+            mail._mds_set_notification_status("exception")
             mail.write(
                 {
                     "state": "exception",
@@ -254,6 +369,18 @@ class MailMail(models.Model):
                 failure_reason=reason,
             )
         return stale
+
+    def _mds_set_notification_status(self, status):
+        """The email status of the mail's recipients in the chatter, as stock
+        _postprocess_sent_message sets it, but only for this mail's partners
+        (a message's recipients may be split over several mails)."""
+        self.ensure_one()
+        if not self.notification or not self.mail_message_id:
+            return
+        domain = [("mail_message_id", "=", self.mail_message_id.id), ("is_email", "=", True)]
+        if self.recipient_ids:
+            domain.append(("res_partner_id", "in", self.recipient_ids.ids))
+        self.env["mail.notification"].sudo().search(domain).write({"email_status": status})
 
     def _mds_max_attempts(self):
         value = self.env["ir.config_parameter"].sudo().get_param(MAX_ATTEMPTS_PARAM)
@@ -319,7 +446,29 @@ class MailMail(models.Model):
                 )
         self.sudo().write(values)
         if values["state"] == "exception":
+            _logger.error(
+                "mail.mail %s (Message-Id %s) failed for good after %d attempt(s): %s %s",
+                self.id,
+                self.message_id,
+                attempt,
+                failure_type,
+                reply or "",
+                exc_info=exc if failure_type == smtp_failure.UNKNOWN else None,
+            )
+            self._mds_set_notification_status("exception")
             self._mds_notify_final_failure(snapshot, values["failure_reason"])
+        else:
+            _logger.warning(
+                "mail.mail %s (Message-Id %s): attempt %d failed (%s), retry at %s",
+                self.id,
+                self.message_id,
+                attempt,
+                reply or failure_type,
+                values["next_attempt_date"],
+            )
+            # Stock marked the recipients' notifications "exception" (a red
+            # envelope in the chatter): the mail is in fact queued again.
+            self._mds_set_notification_status("ready")
         self.env["mail.delivery.log"]._log_attempt(
             snapshot,
             "failed",

@@ -7,4 +7,5 @@ from . import test_delivery_address
 from . import test_delivery_filename
 from . import test_send_document
 from . import test_mail_retry
+from . import test_mail_outcome
 from . import test_delivery_state
