@@ -6,7 +6,7 @@ source "$(dirname "$0")/env.sh"
 HTTP_PORT="${MDS_DEMO_PORT:-8069}"
 CATCHER_SMTP_PORT="${MDS_CATCHER_SMTP_PORT:-1025}"
 CATCHER_HTTP_PORT="${MDS_CATCHER_HTTP_PORT:-1080}"
-export MDS_CATCHER_SMTP_PORT="$CATCHER_SMTP_PORT" MDS_DEMO_URL="http://localhost:$HTTP_PORT"
+export MDS_ROOT MDS_CATCHER_SMTP_PORT="$CATCHER_SMTP_PORT" MDS_DEMO_URL="http://localhost:$HTTP_PORT"
 
 "$MDS_ROOT/dev/bootstrap.sh"
 template="$("$MDS_ROOT/dev/template_db.sh")"
@@ -35,8 +35,14 @@ cat <<MSG
   Mail catcher:  http://localhost:$CATCHER_HTTP_PORT   (SMTP 127.0.0.1:$CATCHER_SMTP_PORT)
 
   Try: Sales > Quotations > open one > Send by email > Send; the mail and
-  its PDF show up in the mail catcher. Failed mails: Settings > Activate the
-  developer mode, then Settings > Technical > Email > Emails.
+  its PDF show up in the mail catcher.
+  Outbox: as admin, Settings > Activate the developer mode, then Settings >
+  Technical > Email > Emails: one mail sent (SO001), one failed for good
+  (INV/2026/0004, refused by the server: Failed filter, Failure Reason tab,
+  Retry then Send Now) and one waiting for its automatic retry (SO002, due
+  5 minutes after the database was created; the queue then delivers it to
+  the catcher). Technical > Email > Delivery journal lists every attempt;
+  the invoice shows an "Email failed" badge and an activity.
   Ctrl-C stops Odoo and the mail catcher.
 
 MSG
