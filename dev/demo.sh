@@ -10,11 +10,21 @@ export MDS_ROOT MDS_CATCHER_SMTP_PORT="$CATCHER_SMTP_PORT" MDS_DEMO_URL="http://
 
 "$MDS_ROOT/dev/bootstrap.sh"
 template="$("$MDS_ROOT/dev/template_db.sh")"
+# The demo database is rebuilt when the script that fills it changes.
+setup_hash="$(_mds_hash "$MDS_ROOT/dev/demo_setup.py")"
+built_hash="$(psql -d "$MDS_DEMO_DB" -tAc "select value from ir_config_parameter
+  where key = 'mail_document_send.demo_setup'" 2>/dev/null || true)"
+if [[ "$built_hash" != "$setup_hash" ]]; then
+  dropdb --if-exists "$MDS_DEMO_DB"
+  rm -rf "$MDS_CACHE/data/filestore/$MDS_DEMO_DB"
+fi
 if [[ "$(psql -d postgres -tAc "select 1 from pg_database where datname='$MDS_DEMO_DB'")" != 1 ]]; then
   echo "[demo] creating the demo database $MDS_DEMO_DB" >&2
   "$MDS_ROOT/dev/clone_db.sh" "$template" "$MDS_DEMO_DB.new"
   "$MDS_ROOT/dev/odoo" -d "$MDS_DEMO_DB.new" -i mail_document_send --stop-after-init --log-level=warn
   "$MDS_ROOT/dev/odoo" shell -d "$MDS_DEMO_DB.new" --log-level=warn < "$MDS_ROOT/dev/demo_setup.py"
+  psql -qd "$MDS_DEMO_DB.new" -c "INSERT INTO ir_config_parameter (key, value)
+    VALUES ('mail_document_send.demo_setup', '$setup_hash')"
   psql -d postgres -qc "ALTER DATABASE \"$MDS_DEMO_DB.new\" RENAME TO \"$MDS_DEMO_DB\""
   mv "$MDS_CACHE/data/filestore/$MDS_DEMO_DB.new" "$MDS_CACHE/data/filestore/$MDS_DEMO_DB"
 else
