@@ -5,7 +5,11 @@
 import re
 from email.utils import getaddresses
 
-_BREAKS_RE = re.compile(r"[\r\n\x00-\x08\x0b-\x1f\x7f]+")
+from .address import ascii_address
+
+# Unicode line and paragraph separators too: some mail clients and parsers
+# (Python's str.splitlines() among them) break lines there.
+_BREAKS_RE = re.compile(r"[\r\n\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]+")
 
 
 def one_line(value):
@@ -24,6 +28,11 @@ def safe_address_header(value):
     text for anything shaped like an address, display names included: a
     partner named "x@example.com" would receive the mail. The "@" of a
     display name is spelled out so that only real addresses remain.
+
+    Odoo cannot send to an address that is not plain ASCII (it drops it,
+    or fails the whole mail): an internationalised domain goes on the wire
+    IDNA-encoded, an address still not ASCII (a non-ASCII local part) is
+    left out here, so that only that recipient misses the mail.
     """
     if not isinstance(value, str):
         return value
@@ -32,5 +41,8 @@ def safe_address_header(value):
         if not address:
             continue
         name = name.replace("@", " at ").replace("\\", "").replace('"', "").strip()
+        address = ascii_address(address)
+        if not address.isascii():
+            continue
         parts.append('"%s" <%s>' % (name, address) if name else address)
     return ", ".join(parts)

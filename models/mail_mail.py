@@ -4,6 +4,7 @@ import base64
 import datetime
 import hashlib
 import logging
+from email.utils import formataddr
 import threading
 
 import psycopg2
@@ -14,6 +15,7 @@ from odoo.addons.base.ir.ir_mail_server import MailDeliveryException
 from odoo.exceptions import AccessError
 
 from ..delivery import retry, smtp_failure
+from ..delivery.address import ascii_address
 
 _logger = logging.getLogger(__name__)
 
@@ -156,6 +158,17 @@ class MailMail(models.Model):
     def _mds_sendable(self):
         """Outgoing mails nobody is sending right now."""
         return self.filtered(lambda mail: mail.state == "outgoing" and not mail.sending_started_date)
+
+    @api.multi
+    def send_get_mail_to(self, partner=None):
+        # Stock's formataddr() raises on a non-ASCII address, which fails the
+        # mail for every partner of its chunk (up to 50): an IDN domain goes
+        # IDNA-encoded, an address still not ASCII is skipped alone.
+        if partner and partner.email and not partner.email.isascii():
+            self.ensure_one()
+            address = ascii_address(partner.email.strip())
+            return [formataddr((partner.name or "", address))] if address.isascii() else []
+        return super().send_get_mail_to(partner=partner)
 
     # ------------------------------------------------------------------
     # Queue

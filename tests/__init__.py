@@ -9,3 +9,4 @@ from . import test_send_document
 from . import test_mail_retry
 from . import test_mail_outcome
 from . import test_delivery_state
+from . import test_hostile_input

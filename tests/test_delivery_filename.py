@@ -30,6 +30,7 @@ class TestDeliveryHeader(unittest.TestCase):
         self.assertEqual(one_line("Hello\r\nBcc: x@example.com"), "Hello Bcc: x@example.com")
         self.assertEqual(one_line("a\tb"), "a\tb")
         self.assertEqual(one_line(False), False)
+        self.assertEqual(one_line("a\u2028b\x85c\u2029d"), "a b c d")
 
     def test_no_address_hidden_in_a_display_name(self):
         self.assertEqual(
@@ -37,3 +38,10 @@ class TestDeliveryHeader(unittest.TestCase):
             '"Evil Bcc: victim at example.com" <evil@example.com>',
         )
         self.assertEqual(safe_address_header("plain@example.com"), "plain@example.com")
+
+    def test_idn_domain_goes_on_the_wire_in_punycode(self):
+        # Odoo 11 drops every non-ASCII address without a word.
+        self.assertEqual(
+            safe_address_header('"Zoë" <user@exämple.fr>, b@bücher.de'),
+            '"Zoë" <user@xn--exmple-cua.fr>, b@xn--bcher-kva.de',
+        )
