@@ -32,7 +32,7 @@ def open_record(page, odoo, model, record_id, action):
     page.wait_for_selector(".o_form_view .o_form_statusbar")
 
 
-def open_composer(page, odoo, kind, record_id, button="Send by Email"):
+def open_composer(page, odoo, kind, record_id, button):
     open_record(page, odoo, DOCUMENTS[kind]["model"], record_id, DOCUMENTS[kind]["action"])
     page.locator(".o_form_statusbar button:visible", has_text=button).first.click()
     page.wait_for_selector(COMPOSER + " .o_form_view")
@@ -77,6 +77,12 @@ def send(page, composer):
     page.wait_for_selector(COMPOSER, state="detached", timeout=90000)
 
 
+SEND_BY_EMAIL = {"en_US": "Send by Email", "fr_FR": "Envoyer par email"}
+COMPOSER_LABELS = {
+    "en_US": ["Recipients", "Use template"],
+    "fr_FR": ["Destinataires", "Utiliser un modèle"],
+}
+
 # What differs between the kinds of document the flow runs on.
 DOCUMENTS = {
     "quotation": {
@@ -99,16 +105,18 @@ DOCUMENTS = {
 }
 
 
-def prepare_document(rpc, kind, tag):
-    """The document of `kind` the demo user sends, with its customer and one
-    more follower, `Agathe <tag>`; stale followers of an earlier run go."""
+def prepare_document(rpc, kind, tag, record_id=None, salesperson="demo"):
+    """The document of `kind` (by default the demo data's first) the
+    salesperson sends, with its customer and one more follower, `Agathe
+    <tag>`; stale followers of an earlier run go."""
     spec = DOCUMENTS[kind]
     model = spec["model"]
-    record_id = rpc(model, "search", spec["domain"], limit=1)[0]
-    rpc(model, "write", [record_id], {"user_id": rpc.ref("base.user_demo")})
+    record_id = record_id or rpc(model, "search", spec["domain"], limit=1)[0]
+    user = rpc("res.users", "search_read", [("login", "=", salesperson)], ["partner_id"])[0]
+    rpc(model, "write", [record_id], {"user_id": user["id"]})
     customer = rpc(model, "read", [record_id], ["partner_id"])[0]["partner_id"][0]
-    users = rpc("res.users", "search_read", [("login", "in", ["admin", "demo"])], ["partner_id"])
-    keep = {customer} | {user["partner_id"][0] for user in users}
+    admin = rpc("res.users", "search_read", [("login", "=", "admin")], ["partner_id"])[0]
+    keep = {customer, user["partner_id"][0], admin["partner_id"][0]}
     stale = [
         ("res_model", "=", model),
         ("res_id", "=", record_id),
@@ -120,24 +128,41 @@ def prepare_document(rpc, kind, tag):
     return record_id, rpc("res.partner", "read", [customer], ["email"])[0]["email"]
 
 
-def salesperson_sends(kind, odoo, rpc, smtp, login, tmp_path, send_label="Send by Email"):
+def salesperson_sends(
+    kind, odoo, rpc, smtp, login, tmp_path, record_id=None, user=("demo", "demo"), lang="en_US"
+):
     """The salesperson's whole flow on a document of `kind`: the followers are
     the recipients; remove one, add a contact, edit the body, attach a file,
-    send; the SMTP server receives exactly that. Returns the page."""
+    send; the SMTP server receives exactly that. Returns the page and the
+    mails received."""
     model = DOCUMENTS[kind]["model"]
     # Names of their own, so that a re-run on the same database finds them once.
     tag = uuid.uuid4().hex[:6]
     follower, added = "Agathe Comptable %s" % tag, "Bruno Ajouté %s" % tag
-    record_id, customer_email = prepare_document(rpc, kind, tag)
+    record_id, customer_email = prepare_document(rpc, kind, tag, record_id, user[0])
     partner(rpc, added, "bruno.%s@example.com" % tag)
-    pdf_name = rpc(model, "mail_document_send_filename", [record_id]) + ".pdf"
+    # The PDF is named in the customer's language.
+    customer_lang = rpc(
+        "res.partner",
+        "read",
+        [rpc(model, "read", [record_id], ["partner_id"])[0]["partner_id"][0]],
+        ["lang"],
+    )
+    pdf_name = (
+        rpc(
+            model, "mail_document_send_filename", [record_id], context={"lang": customer_lang[0]["lang"]}
+        )
+        + ".pdf"
+    )
     extra = tmp_path / "conditions.txt"
     extra.write_text("Conditions particulières de vente\n")
     smtp.reset()
 
-    page, shot = login("demo", "demo")
-    composer = open_composer(page, odoo, kind, record_id, button=send_label)
+    page, shot = login(*user)
+    composer = open_composer(page, odoo, kind, record_id, button=SEND_BY_EMAIL[lang])
     shot("composer")
+    for label in COMPOSER_LABELS[lang]:
+        expect(composer.locator("label", has_text=label).first).to_be_visible()
     names = recipient_badges(composer).all_inner_texts()
     assert any(customer_email in name for name in names), names
     assert any(follower in name for name in names), names
@@ -166,7 +191,7 @@ def salesperson_sends(kind, odoo, rpc, smtp, login, tmp_path, send_label="Send b
     assert all("agathe.%s@example.com" % tag not in mail.rcpt_tos for mail in smtp.received)
     field, value = DOCUMENTS[kind]["sent"]
     assert rpc(model, "read", [record_id], [field])[0][field] == value
-    return page
+    return page, mails
 
 
 @pytest.mark.parametrize("kind", ["quotation", "invoice"])
@@ -229,6 +254,12 @@ def test_administrator_retries_a_failed_mail(kind, odoo, rpc, smtp, login):
     failed = send_failing_mail(rpc, smtp, kind, record_id)
     subject = failed["subject"]
     page, shot = login("admin", "admin")
+    # The document says its mail failed, in red.
+    open_record(page, odoo, DOCUMENTS[kind]["model"], record_id, DOCUMENTS[kind]["action"])
+    badge = page.locator(".o_form_view [name=email_delivery_state]")
+    expect(badge).to_have_text("Email failed")
+    assert "label-danger" in badge.get_attribute("class")
+    shot("document-failed")
     page.goto(odoo["url"] + "/web?debug=1")
     # Settings > Technical > Email > Emails, shown in developer mode only.
     menu(page, "base.menu_administration", "base.menu_email", "mail.menu_mail_mail")
@@ -257,7 +288,13 @@ def test_administrator_retries_a_failed_mail(kind, odoo, rpc, smtp, login):
     while rpc("mail.mail", "search", [("id", "=", failed["id"])]) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not rpc("mail.mail", "search", [("id", "=", failed["id"])])
-    menu(page, "mail_document_send.mail_delivery_log_menu")
+    open_record(page, odoo, DOCUMENTS[kind]["model"], record_id, DOCUMENTS[kind]["action"])
+    expect(page.locator(".o_form_view [name=email_delivery_state]")).to_have_text("Email sent")
+    shot("document-sent")
+    page.goto(odoo["url"] + "/web?debug=1")
+    menu(
+        page, "base.menu_administration", "base.menu_email", "mail_document_send.mail_delivery_log_menu"
+    )
     rows = page.locator(".o_list_view tbody tr.o_data_row", has_text=subject)
     expect(rows.filter(has_text="Failed")).not_to_have_count(0)
     assert "Sent" in rows.first.inner_text()
@@ -271,3 +308,51 @@ def test_administrator_retries_a_failed_mail(kind, odoo, rpc, smtp, login):
     )
     assert [row["state"] for row in journal] == ["failed", "sent"]
     assert {row["message_id"] for row in journal} == {mails[0].message_id}
+
+
+@pytest.fixture(scope="session")
+def french(rpc):
+    """French loaded (Odoo's and this addon's i18n/fr.po), and the login of a
+    salesperson whose interface is in French."""
+    wizard = rpc("base.language.install", "create", {"lang": "fr_FR"})
+    rpc("base.language.install", "lang_install", [wizard])
+    if not rpc("res.users", "search", [("login", "=", "vendeur")]):
+        groups = [rpc.ref("sales_team.group_sale_salesman"), rpc.ref("account.group_account_invoice")]
+        rpc(
+            "res.users",
+            "create",
+            {
+                "name": "Valérie Vendeuse",
+                "login": "vendeur",
+                "password": "vendeur",
+                "email": "valerie.vendeuse@example.com",
+                "lang": "fr_FR",
+                "groups_id": [(6, 0, groups)],
+            },
+        )
+    return ("vendeur", "vendeur")
+
+
+FRENCH_PDF_NAMES = {"quotation": "Devis - ", "invoice": "Facture - "}
+FRENCH_PDF_WORDS = {"quotation": "Devis", "invoice": "Facture"}
+
+
+@pytest.mark.parametrize("kind", ["quotation", "invoice"])
+def test_french_salesperson_sends_to_a_french_customer(kind, odoo, rpc, smtp, login, tmp_path, french):
+    spec = DOCUMENTS[kind]
+    customer = partner(
+        rpc, "Client Français %s" % uuid.uuid4().hex[:6], "client.fr@example.com", "fr_FR"
+    )
+    record_id = rpc(spec["model"], "copy", rpc(spec["model"], "search", spec["domain"], limit=1)[0])
+    rpc(spec["model"], "write", [record_id], {"partner_id": customer})
+    if kind == "invoice":
+        rpc("account.invoice", "action_invoice_open", [record_id])
+    page, mails = salesperson_sends(kind, odoo, rpc, smtp, login, tmp_path, record_id, french, "fr_FR")
+    to_customer = [mail for mail in mails if "client.fr@example.com" in mail.rcpt_tos]
+    assert len(to_customer) == 1
+    pdfs = [
+        (name, data) for name, data, ctype in to_customer[0].attachments() if ctype == "application/pdf"
+    ]
+    assert len(pdfs) == 1 and pdfs[0][0].startswith(FRENCH_PDF_NAMES[kind]), pdfs[0][0]
+    # The document itself is printed in the customer's language.
+    assert FRENCH_PDF_WORDS[kind] in pdf_text(pdfs[0][1])
