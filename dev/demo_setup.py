@@ -4,6 +4,7 @@
 catcher, and leave one mail in each state Settings > Technical > Emails
 shows (sent, failed for good, waiting for its automatic retry), each sent
 for real through an SMTP server scripted to accept, refuse or defer it."""
+
 import os
 import sys
 
@@ -63,7 +64,11 @@ scripted = env["ir.mail_server"].create(
 orders = env["sale.order"].search([("state", "=", "draft")], order="id", limit=2)
 try:
     send(orders[0], orders[0].action_quotation_send(), keep=True)
-    send(customer_invoice(0), customer_invoice(0).action_invoice_sent(), "550 5.1.1 Recipient address rejected")
+    send(
+        customer_invoice(0),
+        customer_invoice(0).action_invoice_sent(),
+        "550 5.1.1 Recipient address rejected",
+    )
     send(orders[1], orders[1].action_quotation_send(), "451 4.3.0 Mailbox temporarily unavailable")
 finally:
     smtp.stop()
@@ -71,4 +76,7 @@ finally:
 env.cr.commit()
 print("demo database ready: outgoing mail goes to 127.0.0.1:%d" % port)
 for mail in env["mail.mail"].search([], order="id"):
-    print("  mail %s: %s %s %s" % (mail.subject, mail.state, mail.failure_type or "", mail.next_attempt_date or ""))
+    print(
+        "  mail %s: %s %s %s"
+        % (mail.subject, mail.state, mail.failure_type or "", mail.next_attempt_date or "")
+    )
