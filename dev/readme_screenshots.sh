@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Copy the README's screenshots from the last browser test run
+# (artifacts/screenshots, written by `make test`) to static/description/.
+# Run it after a green `make test`, then commit static/description/.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+shots="${MDS_ARTIFACTS:-$MDS_ROOT/artifacts}/screenshots"
+target="$MDS_ROOT/static/description"
+mkdir -p "$target"
+# README name <- test step (test name and step, as the browser tests save them)
+while read -r name pattern; do
+  found=( "$shots"/$pattern )
+  [[ -f "${found[0]}" ]] || { echo "missing: $shots/$pattern (run make test first)" >&2; exit 1; }
+  cp "${found[0]}" "$target/$name.png"
+  echo "static/description/$name.png <- ${found[0]##*/}"
+done <<'LIST'
+composer test_salesperson_sends_from_the_form[[]quotation[]]-*-edited.png
+composer_fr test_french_salesperson_sends_to_a_french_customer[[]quotation[]]-*-edited.png
+document_email_failed test_administrator_retries_a_failed_mail[[]invoice[]]-*-document-failed.png
+emails_failed_filter test_administrator_retries_a_failed_mail[[]quotation[]]-*-failed-filter.png
+failure_reason test_administrator_retries_a_failed_mail[[]quotation[]]-*-failure-reason.png
+delivery_journal test_administrator_retries_a_failed_mail[[]quotation[]]-*-journal.png
+LIST
