@@ -4,7 +4,6 @@ import base64
 import datetime
 import hashlib
 import logging
-from email.utils import formataddr
 import threading
 
 import psycopg2
@@ -15,7 +14,6 @@ from odoo.addons.base.ir.ir_mail_server import MailDeliveryException
 from odoo.exceptions import AccessError
 
 from ..delivery import retry, smtp_failure
-from ..delivery.address import ascii_address
 
 _logger = logging.getLogger(__name__)
 
@@ -153,22 +151,19 @@ class MailMail(models.Model):
         return True
 
     def _mds_may_commit(self):
-        return not (self.env.context.get(NO_COMMIT_KEY) or tools.config.get("test_enable"))
+        testing = getattr(threading.currentThread(), "testing", False)
+        return not (self.env.context.get(NO_COMMIT_KEY) or tools.config.get("test_enable") or testing)
+
+    def _mds_transaction_is_empty(self):
+        """Nothing written, nothing to recompute, nothing waiting for the commit."""
+        if self.env.all.todo or getattr(self.env.cr, "_event_handlers", {}).get("commit"):
+            return False
+        self.env.cr.execute("SELECT txid_current_if_assigned() IS NULL")
+        return self.env.cr.fetchone()[0]
 
     def _mds_sendable(self):
         """Outgoing mails nobody is sending right now."""
         return self.filtered(lambda mail: mail.state == "outgoing" and not mail.sending_started_date)
-
-    @api.multi
-    def send_get_mail_to(self, partner=None):
-        # Stock's formataddr() raises on a non-ASCII address, which fails the
-        # mail for every partner of its chunk (up to 50): an IDN domain goes
-        # IDNA-encoded, an address still not ASCII is skipped alone.
-        if partner and partner.email and not partner.email.isascii():
-            self.ensure_one()
-            address = ascii_address(partner.email.strip())
-            return [formataddr((partner.name or "", address))] if address.isascii() else []
-        return super().send_get_mail_to(partner=partner)
 
     # ------------------------------------------------------------------
     # Queue
@@ -194,9 +189,14 @@ class MailMail(models.Model):
         Committing per mail is the stock queue's contract (auto_commit): a
         sent mail must stay sent even if a later one crashes the batch.
         Context key `mail_document_send_no_commit` turns auto-commit off so
-        that tests can run process_email_queue() inside their transaction."""
+        that tests can run process_email_queue() inside their transaction.
+        A send in a transaction that holds nothing yet, as stock's force_send
+        of chatter mails right after the poster's commit, takes the queue's
+        path too: committing there commits nothing of the caller's."""
         if self.env.context.get(NO_COMMIT_KEY):
             auto_commit = False
+        elif not auto_commit and self._mds_may_commit() and self._mds_transaction_is_empty():
+            auto_commit = True
         for server_id, batch_ids in self._split_by_server():
             smtp_session = None
             try:
@@ -321,11 +321,16 @@ class MailMail(models.Model):
                 % (att["datas_fname"] or att["name"], len(data), hashlib.sha256(data).hexdigest())
             )
         recipients = [self.email_to or "", self.email_cc or ""]
-        recipients += [partner.email or partner.name for partner in self.recipient_ids.sudo()]
+        # read() of the two columns needed: browsing would prefetch every
+        # column of the partner (and below, of the document) at each send.
+        recipients += [
+            partner["email"] or partner["name"] for partner in self.recipient_ids.sudo().read(["email", "name"])
+        ]
         # The journal row follows the document's company (multi-company rule).
         company = False
         if self.model in self.env and self.res_id and "company_id" in self.env[self.model]._fields:
-            company = self.env[self.model].sudo().browse(self.res_id).exists().company_id.id
+            document = self.env[self.model].sudo().with_context(prefetch_fields=False).browse(self.res_id)
+            company = document.exists().company_id.id
         return {
             "company_id": company or False,
             # The person behind the attempt, not the queue's cron user.

@@ -9,6 +9,7 @@ or to a recipient, a dropped connection, a stall, authentication failures.
 
 Plain Python, no Odoo import: the benchmark and stress scripts use it too.
 """
+
 import asyncio
 import email
 import email.policy
@@ -28,6 +29,9 @@ ACCEPT = "250 2.0.0 OK: queued"
 #: Script entries with a meaning of their own (any other entry is a reply line).
 DROP = "DROP"  # close the connection without answering
 STALL = "STALL"  # answer nothing for `stall_seconds`, then accept
+#: Keep the message, then answer nothing for `stall_seconds`, then "250": a
+#: sender that dies meanwhile has had its mail accepted without knowing it.
+ACCEPT_THEN_STALL = "ACCEPT_THEN_STALL"
 
 
 def free_port(host="127.0.0.1"):
@@ -72,6 +76,11 @@ class ReceivedMail:
         return [line.decode("ascii", "replace") for line in lines]
 
 
+def _message_id(data):
+    headers = email.message_from_bytes(data.split(b"\r\n\r\n", 1)[0], policy=email.policy.default)
+    return headers["Message-Id"]
+
+
 class _Handler:
     def __init__(self, server):
         self.server = server
@@ -86,11 +95,22 @@ class _Handler:
     async def handle_DATA(self, smtp, session, envelope):
         server = self.server
         with server.lock:
-            action = server.data_script.popleft() if server.data_script else ACCEPT
+            if server.data_script:
+                action = server.data_script.popleft()
+            else:
+                action = server.policy() if server.policy else ACCEPT
             server.attempts.append((envelope.mail_from, list(envelope.rcpt_tos), action))
+            server.data_log.append((_message_id(envelope.original_content), action))
         if action == DROP:
             smtp.transport.close()
             return "421 4.4.2 connection dropped"
+        if action == ACCEPT_THEN_STALL:
+            with server.lock:
+                server.received.append(
+                    ReceivedMail(envelope.mail_from, envelope.rcpt_tos, envelope.original_content)
+                )
+            await asyncio.sleep(server.stall_seconds)
+            return ACCEPT
         if action == STALL:
             await asyncio.sleep(server.stall_seconds)
             action = ACCEPT
@@ -108,7 +128,9 @@ class ScriptedSmtpServer:
     `script(*replies)` queues the answers to the next DATA commands: an SMTP
     reply line ("451 4.3.0 Try again later"), DROP or STALL. Once the
     queue is empty, messages are accepted. `refuse(address, reply)` answers
-    RCPT TO for that address with `reply`.
+    RCPT TO for that address with `reply`. `policy`, a callable returning
+    such an entry, answers when the script is empty (a random mix for the
+    stress run). `data_log` keeps (Message-Id, answer) for every DATA.
     """
 
     def __init__(self, host="127.0.0.1", port=None, auth=None, stall_seconds=5):
@@ -120,6 +142,8 @@ class ScriptedSmtpServer:
         self.received = []
         self.attempts = []
         self.data_script = deque()
+        self.policy = None
+        self.data_log = []
         self.recipient_replies = {}
         self._controller = None
 
@@ -127,12 +151,8 @@ class ScriptedSmtpServer:
     def start(self):
         kwargs = {}
         if self.auth:
-            kwargs.update(
-                auth_required=True, auth_require_tls=False, authenticator=self._authenticate
-            )
-        self._controller = Controller(
-            _Handler(self), hostname=self.host, port=self.port, **kwargs
-        )
+            kwargs.update(auth_required=True, auth_require_tls=False, authenticator=self._authenticate)
+        self._controller = Controller(_Handler(self), hostname=self.host, port=self.port, **kwargs)
         self._controller.start()
         return self
 
@@ -159,6 +179,7 @@ class ScriptedSmtpServer:
         with self.lock:
             self.received.clear()
             self.attempts.clear()
+            self.data_log.clear()
             self.data_script.clear()
             self.recipient_replies.clear()
 
