@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import logging
 import threading
+from email.utils import formataddr
 
 import psycopg2
 
@@ -14,6 +15,7 @@ from odoo.addons.base.ir.ir_mail_server import MailDeliveryException
 from odoo.exceptions import AccessError
 
 from ..delivery import retry, smtp_failure
+from ..delivery.address import ascii_address
 
 _logger = logging.getLogger(__name__)
 
@@ -164,6 +166,17 @@ class MailMail(models.Model):
     def _mds_sendable(self):
         """Outgoing mails nobody is sending right now."""
         return self.filtered(lambda mail: mail.state == "outgoing" and not mail.sending_started_date)
+
+    @api.multi
+    def send_get_mail_to(self, partner=None):
+        # Stock's formataddr() raises on a non-ASCII address, which fails the
+        # mail for every partner of its chunk (up to 50): an IDN domain goes
+        # IDNA-encoded, an address still not ASCII is skipped alone.
+        if partner and partner.email and not partner.email.isascii():
+            self.ensure_one()
+            address = ascii_address(partner.email.strip())
+            return [formataddr((partner.name or "", address))] if address.isascii() else []
+        return super().send_get_mail_to(partner=partner)
 
     # ------------------------------------------------------------------
     # Queue
@@ -321,16 +334,11 @@ class MailMail(models.Model):
                 % (att["datas_fname"] or att["name"], len(data), hashlib.sha256(data).hexdigest())
             )
         recipients = [self.email_to or "", self.email_cc or ""]
-        # read() of the two columns needed: browsing would prefetch every
-        # column of the partner (and below, of the document) at each send.
-        recipients += [
-            partner["email"] or partner["name"] for partner in self.recipient_ids.sudo().read(["email", "name"])
-        ]
+        recipients += [partner.email or partner.name for partner in self.recipient_ids.sudo()]
         # The journal row follows the document's company (multi-company rule).
         company = False
         if self.model in self.env and self.res_id and "company_id" in self.env[self.model]._fields:
-            document = self.env[self.model].sudo().with_context(prefetch_fields=False).browse(self.res_id)
-            company = document.exists().company_id.id
+            company = self.env[self.model].sudo().browse(self.res_id).exists().company_id.id
         return {
             "company_id": company or False,
             # The person behind the attempt, not the queue's cron user.
