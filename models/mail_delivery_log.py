@@ -29,8 +29,9 @@ class MailDeliveryLog(models.Model):
     record_name = fields.Char("Document", readonly=True)
     mail_message_id = fields.Many2one("mail.message", "Message", readonly=True, ondelete="set null")
     company_id = fields.Many2one("res.company", readonly=True, index=True)
+    # Indexed: each attempt counts the rows of its mail to number itself.
     mail_id = fields.Integer(
-        "Mail ID", readonly=True, help="Id of the mail.mail, which may be deleted since."
+        "Mail ID", readonly=True, index=True, help="Id of the mail.mail, which may be deleted since."
     )
     message_id = fields.Char("Message-ID", readonly=True, index=True)
     recipients = fields.Text(readonly=True)
@@ -38,7 +39,10 @@ class MailDeliveryLog(models.Model):
     attachments = fields.Text(
         readonly=True, help="One line per attachment: name, size in bytes and SHA-256 of the content sent."
     )
-    attempt = fields.Integer(readonly=True)
+    attempt = fields.Integer(
+        readonly=True,
+        help="Rank of this attempt among all the attempts of the mail, manual retries included.",
+    )
     state = fields.Selection(
         [("sent", "Sent"), ("failed", "Failed")], required=True, readonly=True, index=True
     )
@@ -52,6 +56,11 @@ class MailDeliveryLog(models.Model):
         """Write the journal row of one attempt, as the system: the sender may
         not have the right to write the journal, the attempt happened anyway."""
         vals = dict(snapshot, state=state, **values)
+        if vals.get("mail_id"):
+            # A manual retry restarts the mail's retry schedule, not the
+            # story of the mail: the journal keeps numbering its attempts.
+            previous = self.sudo().search_count([("mail_id", "=", vals["mail_id"])])
+            vals["attempt"] = max(vals.get("attempt") or 0, previous + 1)
         return self.sudo().create(vals)
 
     @api.model

@@ -221,6 +221,8 @@ class TestMailRetry(MailCase):
         self.process_queue(mail)
         self.assertEqual(self.journal(mail.id).mapped("user_id"), salesperson | self.env.user)
         self.assertEqual(self.journal(mail.id).mapped("state"), ["failed", "sent"])
+        # The retry restarted the schedule, the journal keeps counting.
+        self.assertEqual(self.journal(mail.id).mapped("attempt"), [1, 2])
 
     def test_manual_retry_restarts_the_schedule(self):
         mail = self.make_mail()
