@@ -21,6 +21,8 @@
         "views/mail_delivery_log_views.xml",
         "views/sale_order_views.xml",
         "views/account_invoice_views.xml",
+        "views/mail_template_views.xml",
         "wizard/mail_compose_message_views.xml",
+        "wizard/mail_compose_template_save_views.xml",
     ],
 }

@@ -26,12 +26,28 @@ class SaleOrder(models.Model):
         return res
 
     @api.multi
+    def action_quotation_send(self):
+        # This addon's template speaks the customer's language (French and
+        # English shipped) and names the PDF after the document.
+        action = super().action_quotation_send()
+        template = self.env.ref("mail_document_send.mail_template_sale_order", raise_if_not_found=False)
+        if template:
+            action["context"].update(default_use_template=True, default_template_id=template.id)
+        return action
+
+    @api.multi
     def mail_document_send_filename(self):
-        """Name of the PDF sent by email, in the context's (customer's) language.
+        """Name of the PDF sent by email, in the customer's language.
 
         Public because mail templates render in a sandbox that refuses
         private attributes."""
         self.ensure_one()
+        # Stock renders the report name in the sender's language, not the
+        # template's: switch to the customer's here.
+        return self.with_context(lang=self.partner_id.lang or self.env.lang)._mail_document_send_filename()
+
+    @api.multi
+    def _mail_document_send_filename(self):
         kind = _("Quotation") if self.state in ("draft", "sent", "cancel") else _("Order")
         return safe_filename("%s - %s" % (kind, self.name))
 

@@ -84,6 +84,21 @@ class MailComposeMessage(models.TransientModel):
         return [(6, 0, sorted(ids))]
 
     @api.multi
+    def save_as_template(self):
+        # Stock saves at once under "<model>: <subject>", a name nobody
+        # recognises in "Use template" later: ask for it, as any "Save as".
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Save as new template"),
+            "res_model": "mail.compose.template.save",
+            "view_mode": "form",
+            "views": [(self.env.ref("mail_document_send.mail_compose_template_save_view_form").id, "form")],
+            "target": "new",
+            "context": dict(self.env.context, default_composer_id=self.id),
+        }
+
+    @api.multi
     def send_mail(self, auto_commit=False):
         documents = self.filtered(lambda wizard: wizard.model in DOCUMENT_MODELS)
         problems = []
