@@ -53,6 +53,19 @@ if [[ $odoo_status != 0 && $t_failed == 0 ]]; then t_failed=1; fi
 grep -E " (ERROR|CRITICAL) " "$ARTIFACTS/odoo-tests.log" | head -50 >&2
 bold "odoo tests: $t_ran run, $t_passed passed, $t_failed failed, $t_skipped skipped"
 passed=$((passed + t_passed)) failed=$((failed + t_failed)) skipped=$((skipped + t_skipped))
+
+# French: every msgid the addon has now, exported from the test database
+# before it is dropped, is translated in i18n/fr.po (no fuzzy, placeholders
+# intact). Odoo 11 exports to .po only: without --language it is the .pot.
+bold "French translation check (log: $ARTIFACTS/i18n-check.log)"
+{ "$MDS_ROOT/dev/odoo" -d "$db" --i18n-export="$ARTIFACTS/mail_document_send.po" --modules=mail_document_send \
+    --stop-after-init --log-level=warn \
+  && mv "$ARTIFACTS/mail_document_send.po" "$ARTIFACTS/mail_document_send.pot" \
+  && "$MDS_ROOT/dev/check_po.sh" "$ARTIFACTS/mail_document_send.pot" "$MDS_ROOT/i18n/fr.po"; } > "$ARTIFACTS/i18n-check.log" 2>&1
+status=$?
+[[ $status == 0 ]] || cat "$ARTIFACTS/i18n-check.log" >&2
+record "French translation complete (i18n/fr.po; dev/i18n_export.sh to update)" $status
+
 if [[ $t_failed == 0 ]]; then dropdb --if-exists "$db"; rm -rf "$MDS_CACHE/data/filestore/$db"; fi
 
 # 3. The web client in a real browser (Playwright driving Debian's Chromium).
