@@ -11,8 +11,11 @@ MDS_TOOLS_VENV="$MDS_CACHE/venv-tools-$(_mds_hash "$MDS_ROOT/dev/requirements-to
 # The addons folder holds one link, named after the addon, to the work tree.
 MDS_ADDONS="$MDS_CACHE/addons-$(printf %s "$MDS_ROOT" | sha256sum | cut -c1-12)"
 MDS_MODULES_BASE="mail,sale_management,account_invoicing"
-# The template database is keyed by the Odoo build and the modules it holds.
-MDS_TEMPLATE_DB="mds_tmpl_$(printf %s "$MDS_ODOO_HASH$MDS_MODULES_BASE" | sha256sum | cut -c1-10)"
+# French is loaded in the template, as in a French company's database: the
+# browser tests click through the French interface.
+MDS_TEMPLATE_LANGS="fr_FR"
+# The template database is keyed by the Odoo build, its modules and languages.
+MDS_TEMPLATE_DB="mds_tmpl_$(printf %s "$MDS_ODOO_HASH$MDS_MODULES_BASE$MDS_TEMPLATE_LANGS" | sha256sum | cut -c1-10)"
 MDS_DEMO_DB="${MDS_DEMO_DB:-mds_demo}"
 export NODE_PATH=/usr/share/nodejs
 export PATH="$MDS_VENV/bin:$PATH"

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Make sure the cached template database exists: Odoo with mail, sale_management
-# and account_invoicing (demo data included), built once per Odoo build.
+# and account_invoicing (demo data included) and French, built once per Odoo build.
 # Prints its name.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 exists() { [[ "$(psql -d postgres -tAc "select 1 from pg_database where datname='$1'")" == 1 ]]; }
+# One build at a time: a second run waits for the first's template.
+mkdir -p "$MDS_CACHE"
+exec 8>"$MDS_CACHE/template.lock"
+flock 8
 if ! exists "$MDS_TEMPLATE_DB"; then
   building="${MDS_TEMPLATE_DB}_building"
   printf '\033[1m[setup]\033[0m building the template database %s (about 3 min, once)\n' "$MDS_TEMPLATE_DB" >&2
   dropdb --if-exists "$building"
   rm -rf "$MDS_CACHE/data/filestore/$building"
-  "$MDS_ROOT/dev/odoo" -d "$building" -i "$MDS_MODULES_BASE" --stop-after-init \
+  "$MDS_ROOT/dev/odoo" -d "$building" -i "$MDS_MODULES_BASE" --load-language="$MDS_TEMPLATE_LANGS" --stop-after-init \
     --log-level=warn --http-port="$("$MDS_VENV/bin/python" "$MDS_ROOT/dev/free_port.py")" \
     > "$MDS_CACHE/template-build.log" 2>&1 \
     || { tail -40 "$MDS_CACHE/template-build.log" >&2; exit 1; }
