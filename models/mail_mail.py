@@ -264,11 +264,12 @@ class MailMail(models.Model):
 
     def _mds_due_here(self, session):
         """Whether this call is the one to send the mail."""
-        if self.exists():
+        exists = bool(self.exists())  # one query per mail, not two
+        if exists:
             # Another worker (queue, Send Now) may have taken it since this
             # batch was selected: read the committed state.
             self.invalidate_cache(["state", "sending_started_date"], self.ids)
-        if not self.exists() or self.state != "outgoing":
+        if not exists or self.state != "outgoing":
             # Stock behaviour for those (skip, or clean up auto-delete). The
             # stock _send is called from helpers of our _send on purpose.
             # pylint: disable=super-method-mismatch
@@ -334,11 +335,15 @@ class MailMail(models.Model):
                 % (att["datas_fname"] or att["name"], len(data), hashlib.sha256(data).hexdigest())
             )
         recipients = [self.email_to or "", self.email_cc or ""]
-        recipients += [partner.email or partner.name for partner in self.recipient_ids.sudo()]
+        # read() of the two columns needed: browsing would prefetch every
+        # column of the partner (and below, of the document) at each send.
+        partners = self.recipient_ids.sudo().read(["email", "name"])
+        recipients += [partner["email"] or partner["name"] for partner in partners]
         # The journal row follows the document's company (multi-company rule).
         company = False
         if self.model in self.env and self.res_id and "company_id" in self.env[self.model]._fields:
-            company = self.env[self.model].sudo().browse(self.res_id).exists().company_id.id
+            document = self.env[self.model].sudo().with_context(prefetch_fields=False).browse(self.res_id)
+            company = document.exists().company_id.id
         return {
             "company_id": company or False,
             # The person behind the attempt, not the queue's cron user.
@@ -571,22 +576,25 @@ class MailMail(models.Model):
         )
 
     def _mds_close_failure_activities(self, snapshot):
-        record = self._mds_document(snapshot)
-        if record is None:
+        model, res_id = snapshot.get("model"), snapshot.get("res_id")
+        if not model or not res_id:
             return
+        # Runs after every sent mail: look for the to-do first (one query),
+        # the document only when there is one.
         activity_type = self.env.ref("mail_document_send.mail_activity_type_email_failed")
         activities = (
             self.env["mail.activity"]
             .sudo()
             .search(
                 [
-                    ("res_model", "=", record._name),
-                    ("res_id", "=", record.id),
+                    ("res_model", "=", model),
+                    ("res_id", "=", res_id),
                     ("activity_type_id", "=", activity_type.id),
                 ]
             )
         )
-        if activities:
+        record = self._mds_document(snapshot) if activities else None
+        if record is not None:
             # Not action_feedback(): its "activity done" message may be
             # emailed to followers, which would queue a new mail here.
             activities.unlink()

@@ -12,3 +12,4 @@ from . import test_delivery_state
 from . import test_hostile_input
 from . import test_template_text
 from . import test_templates
+from . import test_queue_cost
