@@ -13,6 +13,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/mail_delivery_log_security.xml",
+        "security/mail_mail_security.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_mail_actions.xml",
         "data/mail_template_data.xml",

@@ -10,6 +10,7 @@ from . import test_mail_retry
 from . import test_mail_outcome
 from . import test_delivery_state
 from . import test_hostile_input
+from . import test_access_matrix
 from . import test_template_text
 from . import test_templates
 from . import test_queue_cost
