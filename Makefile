@@ -11,7 +11,7 @@ lint: setup
 	@dev/lint.sh
 
 bench:
-	@dev/bench.sh
+	@dev/bench.sh $(BENCH_ARGS)
 
 stress:
 	@dev/stress.sh
