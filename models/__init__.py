@@ -9,3 +9,4 @@ from . import mail_delivery_log
 from . import mail_delivery_state_mixin
 from . import sale_order_delivery_state
 from . import account_invoice_delivery_state
+from . import res_partner

@@ -31,6 +31,15 @@ class HostileCase(DocumentCase):
     assert_refused = test_send_document.TestChecks.assert_refused
     list_composer = test_send_document.TestSendFromList.list_composer
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The messages checked here are the English ones, whatever the
+        # language of the database's administrator (French in the template).
+        cls.env = cls.env(context=dict(cls.env.context, lang="en_US"))
+        cls.customer = cls.customer.with_env(cls.env)
+        cls.other = cls.other.with_env(cls.env)
+
     def header_block(self, received):
         return received.data.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
 
@@ -50,7 +59,7 @@ class HostileCase(DocumentCase):
 
 class TestNonAscii(HostileCase):
     def test_accents_cjk_and_emoji_arrive_intact(self):
-        partner = self.env["res.partner"].create({"name": NAME, "email": "zoe@example.com"})
+        partner = self.env["res.partner"].create({"name": NAME, "email": "zoe@example.com", "lang": "en_US"})
         order = self.make_order(partner=partner)
         composer = self.composer(order.action_quotation_send())
         composer.subject = SUBJECT
@@ -310,3 +319,37 @@ class TestTemplateAndBody(HostileCase):
             sorted(address for mail in self.smtp.received for address in mail.rcpt_tos),
             ["alpha@example.com", "idn@xn--bcher-kva.de"],
         )
+
+
+class TestNoHalfSentDelivery(HostileCase):
+    def test_one_recipient_refused_for_now_the_others_get_it_exactly_once(self):
+        # Stock puts up to 50 recipients in one mail.mail and sends it as one
+        # SMTP message each: when the server turns one down, those after it
+        # got nothing and the retry sends it again to those before it.
+        order = self.make_order()
+        composer = self.composer(order.action_quotation_send())
+        busy = self.env["res.partner"].create({"name": "Busy Beta", "email": "beta@example.com"})
+        last = self.env["res.partner"].create({"name": "Gamma", "email": "gamma@example.com"})
+        composer.partner_ids |= busy | last
+        self.smtp.refuse("beta@example.com", "451 4.2.0 <%s>: mailbox busy, try later")
+        self.send(composer)
+        self.assertEqual(
+            sorted(address for mail in self.smtp.received for address in mail.rcpt_tos),
+            ["alpha@example.com", "gamma@example.com"],
+            self.smtp.attempts,
+        )
+        waiting = self.env["mail.mail"].search([("model", "=", "sale.order"), ("res_id", "=", order.id)])
+        waiting = waiting.filtered(lambda mail: mail.state == "outgoing")
+        self.assertEqual(waiting.recipient_ids, busy)
+        self.assertEqual(waiting.failure_type, "temporary")
+
+        # The retry, once due, reaches Beta alone.
+        self.smtp.reset()
+        waiting.write({"next_attempt_date": "2000-01-01 00:00:00"})
+        with real_smtp_delivery():
+            self.env["mail.mail"].with_context(mail_document_send_no_commit=True).process_email_queue(
+                ids=waiting.ids
+            )
+        self.assertEqual([mail.rcpt_tos for mail in self.smtp.received], [["beta@example.com"]])
+        journal = self.env["mail.delivery.log"].search([("mail_id", "=", waiting.id)], order="id")
+        self.assertEqual(journal.mapped("state"), ["failed", "sent"])
