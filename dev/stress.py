@@ -49,7 +49,6 @@ MIX = (
     (DROP, 0.02),
     (STALL, 0.02),
 )
-INTERRUPTED_REASON = "interrupted"
 
 
 def say(text):
@@ -265,8 +264,9 @@ class Run:
     def verdict(row, sent_rows, received):
         """The mail's category, and whether it was flagged for review."""
         state = row.state if row else "deleted"  # auto-delete, once sent
+        # Set aside after an interrupted send: the only "unknown" failure
+        # this server can cause (the reason is in the user's language).
         flagged = bool(row) and state == "exception" and row.failure_type == "unknown"
-        flagged = flagged and INTERRUPTED_REASON in (row.reason or "")
         if state in ("sent", "deleted") and len(sent_rows) == 1 and received == 1:
             return "delivered exactly once", flagged
         if state == "exception" and row.failure_type == "permanent" and not received:

@@ -66,9 +66,18 @@ status=$?
 [[ $status == 0 ]] || cat "$ARTIFACTS/i18n-check.log" >&2
 record "French translation complete (i18n/fr.po; dev/i18n_export.sh to update)" $status
 
+# 3. A worker killed mid-batch, for real: committed database, separate Odoo
+#    processes, SIGKILL (dev/stress.py --quick; make stress is the long run).
+bold "killed worker: 50 mails, SIGKILL mid-flight in the queue, in Send Now, after a chatter post (log: $ARTIFACTS/kill-test.log)"
+MDS_CACHE="$MDS_CACHE" "$MDS_VENV/bin/python" "$MDS_ROOT/dev/stress.py" --quick --from-db "$db" \
+  > "$ARTIFACTS/kill-test.log" 2>&1
+kill_status=$?
+grep -E "^(delivered|flagged|lost|duplicates|duration|VIOLATION|stress:)" "$ARTIFACTS/kill-test.log" >&2
+record "killed worker: nothing lost, nothing sent twice unnoticed" $kill_status
+
 if [[ $t_failed == 0 ]]; then dropdb --if-exists "$db"; rm -rf "$MDS_CACHE/data/filestore/$db"; fi
 
-# 3. The web client in a real browser (Playwright driving Debian's Chromium).
+# 4. The web client in a real browser (Playwright driving Debian's Chromium).
 if [[ "${MDS_SKIP_BROWSER:-}" != 1 ]]; then
   bold "browser tests (log: $ARTIFACTS/browser-tests.log, screenshots: $ARTIFACTS/screenshots)"
   rm -rf "$ARTIFACTS/screenshots"
