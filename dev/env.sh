@@ -13,9 +13,9 @@ MDS_ADDONS="$MDS_CACHE/addons-$(printf %s "$MDS_ROOT" | sha256sum | cut -c1-12)"
 MDS_MODULES_BASE="mail,sale_management,account_invoicing"
 # French is loaded in the template, as in a French company's database: the
 # browser tests click through the French interface.
-MDS_TEMPLATE_LANGS="fr_FR"
+MDS_TEMPLATE_LANGS="fr_FR"  # comma-separated
 # The template database is keyed by the Odoo build, its modules and languages.
-MDS_TEMPLATE_DB="mds_tmpl_$(printf %s "$MDS_ODOO_HASH$MDS_MODULES_BASE$MDS_TEMPLATE_LANGS" | sha256sum | cut -c1-10)"
+MDS_TEMPLATE_DB="mds_tmpl_$(printf %s "$MDS_ODOO_HASH$MDS_MODULES_BASE$MDS_TEMPLATE_LANGS-installed" | sha256sum | cut -c1-10)"
 MDS_DEMO_DB="${MDS_DEMO_DB:-mds_demo}"
 export NODE_PATH=/usr/share/nodejs
 export PATH="$MDS_VENV/bin:$PATH"

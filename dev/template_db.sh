@@ -14,10 +14,16 @@ if ! exists "$MDS_TEMPLATE_DB"; then
   printf '\033[1m[setup]\033[0m building the template database %s (about 3 min, once)\n' "$MDS_TEMPLATE_DB" >&2
   dropdb --if-exists "$building"
   rm -rf "$MDS_CACHE/data/filestore/$building"
-  "$MDS_ROOT/dev/odoo" -d "$building" -i "$MDS_MODULES_BASE" --load-language="$MDS_TEMPLATE_LANGS" --stop-after-init \
+  "$MDS_ROOT/dev/odoo" -d "$building" -i "$MDS_MODULES_BASE" --stop-after-init \
     --log-level=warn --http-port="$("$MDS_VENV/bin/python" "$MDS_ROOT/dev/free_port.py")" \
     > "$MDS_CACHE/template-build.log" 2>&1 \
     || { tail -40 "$MDS_CACHE/template-build.log" >&2; exit 1; }
+  # Languages as an administrator adds them (Settings > Translations): not
+  # --load-language, which would also make French every new contact's default.
+  for lang in ${MDS_TEMPLATE_LANGS//,/ }; do
+    echo "env['base.language.install'].create({'lang': '$lang'}).lang_install(); env.cr.commit()" \
+      | "$MDS_ROOT/dev/odoo" shell -d "$building" --log-level=warn >> "$MDS_CACHE/template-build.log" 2>&1
+  done
   "$MDS_ROOT/dev/odoo" shell -d "$building" --log-level=warn \
     < "$MDS_ROOT/dev/warm_report_assets.py" >> "$MDS_CACHE/template-build.log" 2>&1
   # Renamed only once complete, so an interrupted build is never used.
