@@ -11,8 +11,11 @@ command -v lessc >/dev/null || need_apt+=(node-less)
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 command -v msgmerge >/dev/null || need_apt+=(gettext)
 # The static wkhtmltopdf still loads these from the system.
+# (grep reads a saved list: `ldconfig -p | grep -q` fails at random under
+# pipefail when grep exits before ldconfig is done writing.)
+libs="$(ldconfig -p)"
 for lib in libXrender.so.1 libfontconfig.so.1 libXext.so.6; do
-  ldconfig -p | grep -q "$lib" || { need_apt+=(libxrender1 libfontconfig1 libxext6 fontconfig); break; }
+  grep -q "$lib" <<< "$libs" || { need_apt+=(libxrender1 libfontconfig1 libxext6 fontconfig); break; }
 done
 fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
 if [[ " $* " == *" --with-browser "* ]]; then
