@@ -4,6 +4,7 @@ from odoo import api, models
 
 from ..delivery.filename import safe_filename
 from ..delivery.header import one_line, safe_address_header
+from .mail_mail import note_attachments_sent
 
 
 class IrMailServer(models.Model):
@@ -40,6 +41,8 @@ class IrMailServer(models.Model):
         email_to = [safe_address_header(address) for address in email_to or []]
         email_cc = [safe_address_header(address) for address in email_cc or []]
         email_bcc = [safe_address_header(address) for address in email_bcc or []]
+        # The delivery journal keeps what is sent, under the stored name.
+        note_attachments_sent(attachments)
         if attachments:
             attachments = [
                 (safe_filename(name) if name else name,) + tuple(rest) for name, *rest in attachments

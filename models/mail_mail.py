@@ -43,6 +43,21 @@ _STOCK_FAILURE_MSG = "failed sending mail (id: %s) due to %s"
 _outcome_owner = threading.local()
 
 
+def _attachment_line(name, data):
+    """One attachment in the journal: name, size and SHA-256 of the bytes."""
+    return "%s | %d bytes | SHA-256 %s" % (name, len(data), hashlib.sha256(data).hexdigest())
+
+
+def note_attachments_sent(attachments):
+    """Called by ir.mail_server.build_email with the attachments it puts in
+    the message: the journal takes their lines from there, for the mail this
+    thread is sending, instead of reading every attachment a second time."""
+    if getattr(_outcome_owner, "mail_id", None):
+        _outcome_owner.attachment_lines = [
+            _attachment_line(name, data or b"") for name, data, *_rest in attachments or []
+        ]
+
+
 class _StockFailureLogFilter(logging.Filter):
     def filter(self, record):
         return not (
@@ -283,7 +298,7 @@ class MailMail(models.Model):
     def _mds_send_one(self, session, connect_error, auto_commit, raise_exception):
         """One attempt, its outcome recorded; returns the SMTP session the
         next mail may use (None once it is broken)."""
-        snapshot = self._mds_start_attempt()
+        snapshot = self._mds_start_attempt(attachments=False)
         if auto_commit is True:
             # The queue's guarantee: the attempt is on record before the
             # SMTP server can accept the mail (see _mds_flag_interrupted).
@@ -292,11 +307,13 @@ class MailMail(models.Model):
             if connect_error is not None:
                 raise connect_error
             _outcome_owner.mail_id = self.id
+            _outcome_owner.attachment_lines = None
             # pylint: disable=super-method-mismatch
             super(MailMail, self)._send(auto_commit=False, raise_exception=True, smtp_session=session)
         except (MemoryError, psycopg2.Error):
             raise
         except Exception as exc:
+            self._mds_snapshot_attachments(snapshot)
             self._mds_record_failure(exc, snapshot)
             if session is not None and not _smtp_session_usable(session, exc):
                 _close_smtp_session(session)
@@ -304,13 +321,16 @@ class MailMail(models.Model):
             if raise_exception:
                 raise
         else:
-            if self.exists() and self.state == "exception":
+            self._mds_snapshot_attachments(snapshot)
+            exists = bool(self.exists())
+            if exists and self.state == "exception":
                 # Stock gives up silently when no recipient is valid.
                 self._mds_record_failure(None, snapshot)
             else:
-                self._mds_record_success(snapshot)
+                self._mds_record_success(snapshot, exists=exists)
         finally:
             _outcome_owner.mail_id = None
+            _outcome_owner.attachment_lines = None
         if auto_commit is True:
             self._cr.commit()  # pylint: disable=invalid-commit
         return session
@@ -318,22 +338,34 @@ class MailMail(models.Model):
     # ------------------------------------------------------------------
     # Attempt bookkeeping
     # ------------------------------------------------------------------
-    def _mds_start_attempt(self):
+    def _mds_start_attempt(self, attachments=True):
         """Count the attempt before talking to SMTP, and take what the journal
-        needs now: an auto-delete mail is gone once sent."""
+        needs now: an auto-delete mail is gone once sent. Without
+        `attachments`, the caller fills them in after the send
+        (_mds_snapshot_attachments)."""
         self.ensure_one()
         attempt = self.attempt_count + 1
         self.write({"attempt_count": attempt, "sending_started_date": fields.Datetime.now()})
-        return self._mds_snapshot(attempt)
+        return self._mds_snapshot(attempt, attachments=attachments)
 
-    def _mds_snapshot(self, attempt):
+    def _mds_attachment_lines(self):
         lines = []
         for att in self.attachment_ids.sudo().read(["datas_fname", "name", "datas"]):
             data = base64.b64decode(att["datas"] or b"")
-            lines.append(
-                "%s | %d bytes | SHA-256 %s"
-                % (att["datas_fname"] or att["name"], len(data), hashlib.sha256(data).hexdigest())
-            )
+            lines.append(_attachment_line(att["datas_fname"] or att["name"], data))
+        return lines
+
+    def _mds_snapshot_attachments(self, snapshot):
+        """The attachments of the attempt: as build_email saw them when the
+        message was built, else (failure before that) as stored."""
+        lines = getattr(_outcome_owner, "attachment_lines", None)
+        if lines is None:
+            lines = self._mds_attachment_lines() if self.exists() else []
+        snapshot["attachments"] = "\n".join(lines)
+        return snapshot
+
+    def _mds_snapshot(self, attempt, attachments=True):
+        lines = self._mds_attachment_lines() if attachments else []
         recipients = [self.email_to or "", self.email_cc or ""]
         # read() of the two columns needed: browsing would prefetch every
         # column of the partner (and below, of the document) at each send.
@@ -509,8 +541,10 @@ class MailMail(models.Model):
             failure_reason=values["failure_reason"],
         )
 
-    def _mds_record_success(self, snapshot):
-        if self.exists():
+    def _mds_record_success(self, snapshot, exists=None):
+        """`exists`: whether the mail is still there (auto-delete), when the
+        caller has just checked."""
+        if self.exists() if exists is None else exists:
             self.sudo().write(
                 {
                     "next_attempt_date": False,
