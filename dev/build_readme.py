@@ -7,6 +7,7 @@ SECTIONS = [
     ("CONFIGURE", "Configuration"),
     ("USAGE", "Usage"),
     ("DELIVERY", "What is guaranteed"),
+    ("STRESS", "Fault tests"),
     ("DEVELOP", "Set-up, demo and tests"),
     ("BENCHMARK", "Benchmark"),
     ("ROADMAP", "Known issues / Roadmap"),
