@@ -10,9 +10,12 @@ import hashlib
 from unittest.mock import patch
 
 from odoo.addons.mail.models.mail_mail import MailMail as StockMailMail
+from odoo.addons.mail.models.mail_template import mako_template_env
 from odoo.sql_db import Cursor
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
+from ..wizard.mail_compose_message import TEMPLATE_FIELDS
 from .common import SmtpCase, real_smtp_delivery
 from .smtp_server import free_port
 
@@ -137,3 +140,27 @@ class TestQueueCost(SmtpCase):
         self.assertEqual(rows.mapped("failure_type"), ["permanent", "temporary"])
         for row in rows:
             self.assertEqual(row.attachments, "Q0.pdf | %d bytes | SHA-256 %s" % (len(PDF), PDF_SHA256))
+
+    def test_list_send_compiles_each_template_field_once(self):
+        """The checks before a send from the list render the template for
+        the whole selection at once, not once per document and field."""
+        orders = self.env["sale.order"]
+        for _number in range(6):
+            orders |= self.env["sale.order"].create({"partner_id": self.customer.id})
+        action = self.env.ref("mail_document_send.action_sale_order_send_by_email").read()[0]
+        context = dict(safe_eval(action["context"]), active_model="sale.order", active_ids=orders.ids)
+        composer = self.env["mail.compose.message"].with_context(**context).create({})
+        composer.onchange_template_id_wrapper()
+        real_compile = mako_template_env.from_string
+        compiled = []
+
+        # A spy: the real compilation runs, only its calls are counted.
+        def counting_compile(*args, **kwargs):
+            compiled.append(args[0])
+            return real_compile(*args, **kwargs)
+
+        with patch.object(mako_template_env, "from_string", counting_compile):
+            self.assertEqual(composer._mail_document_send_problems(), [])
+        fields = [name for name in TEMPLATE_FIELDS if composer.template_id[name]]
+        # Ours (a syntax error must not pass silently) and render_template's.
+        self.assertLessEqual(len(compiled), 2 * len(fields))

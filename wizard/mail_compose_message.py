@@ -211,10 +211,30 @@ class MailComposeMessage(models.TransientModel):
         return problems
 
     @api.multi
+    def _mail_document_send_template_renders(self):
+        """Whether every field of the template renders for every document:
+        one compilation and one render call per field for the whole
+        selection (per document, 50 invoices cost 400 Mako compilations)."""
+        template = self.template_id
+        res_ids = self._mail_document_send_res_ids()
+        try:
+            for field in TEMPLATE_FIELDS:
+                text = template[field]
+                if text:
+                    mako_template_env.from_string(ustr(text))
+                    template.render_template(text, self.model, res_ids)
+        except Exception:  # pylint: disable=broad-except
+            return False
+        return True
+
+    @api.multi
     def _mail_document_send_template_problems(self):
         self.ensure_one()
         template = self.template_id
         problems = []
+        if self._mail_document_send_template_renders():
+            return problems
+        # Something fails: find which field, for which document.
         for res_id in self._mail_document_send_res_ids():
             for field in TEMPLATE_FIELDS:
                 text = template[field]
