@@ -127,6 +127,14 @@ class MailMail(models.Model):
         }
 
     @api.multi
+    def write(self, vals):
+        # Users may write their own mails (stock rights): a plain write of
+        # the state through RPC must not get round the Retry / Cancel check.
+        if vals.get("state") in ("outgoing", "cancel"):
+            self._mds_check_admin()
+        return super().write(vals)
+
+    @api.multi
     def mark_outgoing(self):
         """A manual Retry starts the retry schedule over."""
         self._mds_check_admin()

@@ -236,21 +236,39 @@ class TestAccessMatrix(HttpCase):
         )
         return found
 
-    def can_act(self, channel, login, method, key):
-        """The action is allowed and changed the mail's state."""
+    def can_act_once(self, channel, login, key, method, state):
+        """`method` on the mail (or, when None, a plain write of `state`)
+        is allowed, and changed the mail's state."""
         self._reset_mail(key)
         mail_id = self.ids["mails"][key]
         if channel == "orm":
-            allowed = self._orm(
-                login, lambda env: getattr(env["mail.mail"].browse(mail_id), method)() or True
-            )
-        else:
+
+            def call(env):
+                mail = env["mail.mail"].browse(mail_id)
+                return getattr(mail, method)() if method else mail.write({"state": state})
+
+            allowed = self._orm(login, call)
+        elif method:
             allowed = self._rpc(login, "mail.mail", method, [mail_id])
-        state = self._mail_state(key)
-        self.assertEqual(
-            bool(allowed), state != "exception", "%s %s %s: refused but done" % (channel, login, method)
-        )
+        else:
+            allowed = self._rpc(login, "mail.mail", "write", [mail_id], {"state": state})
+        done = self._mail_state(key) != "exception"
+        what = "%s %s %s on %s" % (channel, login, method or "write", key)
+        self.assertEqual(bool(allowed), done, "%s: refused but done" % what)
         return bool(allowed)
+
+    def can_act(self, channel, login, method, state):
+        """Retry or cancel: every way (the button's method, a plain write of
+        the state) on a mail of a document and on a mail the salesperson
+        created, which non-administrators may otherwise write; all must
+        agree."""
+        outcomes = {
+            (key, way or "write"): self.can_act_once(channel, login, key, way, state)
+            for key in ("order_own", "own_mail")
+            for way in (method, None)
+        }
+        self.assertEqual(len(set(outcomes.values())), 1, "%s %s %s: %s" % (channel, login, method, outcomes))
+        return outcomes[("order_own", method)]
 
     def sees_menus(self, login):
         """What the web client shows in debug mode: a menu whose groups and
@@ -281,8 +299,8 @@ class TestAccessMatrix(HttpCase):
         return (
             mails,
             logs,
-            self.can_act(channel, login, "mark_outgoing", "order_own"),
-            self.can_act(channel, login, "cancel", "order_own"),
+            self.can_act(channel, login, "mark_outgoing", "outgoing"),
+            self.can_act(channel, login, "cancel", "cancel"),
             self.sees_menus(login) if channel == "orm" else None,
         )
 
