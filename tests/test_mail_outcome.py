@@ -8,7 +8,7 @@ from unittest.mock import patch
 
 from lxml import etree
 
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tools import config, mute_logger
 
 from .common import real_smtp_delivery
@@ -128,3 +128,18 @@ class TestSendNow(MailCase):
         self.assertFalse(self.smtp.attempts)
         self.assertEqual(mail.state, "outgoing")
         self.assertEqual([event for event, _func in hooks], ["commit"])
+
+    def test_only_a_transaction_holding_nothing_may_commit_a_send(self):
+        """Stock sends a chatter post's mail in a cursor of its own, right
+        after the poster's commit: there send() may commit per mail (the
+        queue's guarantee); inside anyone's transaction it must not."""
+        cr = self.registry.cursor()
+        try:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.assertTrue(env["mail.mail"]._mds_transaction_is_empty())
+            env["res.partner"].create({"name": "Written before the send"})
+            self.assertFalse(env["mail.mail"]._mds_transaction_is_empty())
+        finally:
+            cr.rollback()
+            cr.close()
+        self.assertFalse(self.env["mail.mail"]._mds_transaction_is_empty())
