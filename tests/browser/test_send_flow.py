@@ -8,6 +8,7 @@ import time
 import uuid
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 COMPOSER = ".modal-dialog"
@@ -47,15 +48,25 @@ def recipient_badges(composer):
 
 
 def remove_recipient(composer, name):
-    composer.locator(".o_field_many2manytags[name=partner_ids] .badge", has_text=name).locator(
-        ".o_delete"
-    ).click()
+    badge = composer.locator(".o_field_many2manytags[name=partner_ids] .badge", has_text=name)
+    badge.locator(".o_delete").click()
+    # The widget is drawn again once the removal is applied: typing before
+    # that would be lost.
+    expect(badge).to_have_count(0)
 
 
 def add_recipient(page, composer, name):
     field = composer.locator(".o_field_many2manytags[name=partner_ids] input")
-    field.fill(name)
-    page.locator("ul.ui-autocomplete:visible li", has_text=name).first.click()
+    choice = page.locator("ul.ui-autocomplete:visible li", has_text=name).first
+    for _attempt in range(3):
+        field.fill(name)
+        try:
+            choice.wait_for(timeout=10000)
+            break
+        except PlaywrightTimeoutError:
+            # A redraw of the widget swallowed the text: type it again.
+            field.fill("")
+    choice.click()
     expect(recipient_badges(composer).filter(has_text=name)).to_have_count(1)
 
 
@@ -199,6 +210,12 @@ def test_salesperson_sends_from_the_form(kind, odoo, rpc, smtp, login, tmp_path)
     salesperson_sends(kind, odoo, rpc, smtp, login, tmp_path)
 
 
+def open_home(page, odoo, debug=False):
+    page.goto(odoo["url"] + ("/web?debug=1" if debug else "/web"))
+    # A menu clicked before the home action is drawn is lost when it is.
+    page.wait_for_selector(".o_control_panel .breadcrumb li")
+
+
 def menu(page, *xmlids):
     """Click the web client's menus, the app first, by their XML ids: the same
     path in every language."""
@@ -260,7 +277,7 @@ def test_administrator_retries_a_failed_mail(kind, odoo, rpc, smtp, login):
     expect(badge).to_have_text("Email failed")
     assert "label-danger" in badge.get_attribute("class")
     shot("document-failed")
-    page.goto(odoo["url"] + "/web?debug=1")
+    open_home(page, odoo, debug=True)
     # Settings > Technical > Email > Emails, shown in developer mode only.
     menu(page, "base.menu_administration", "base.menu_email", "mail.menu_mail_mail")
     page.wait_for_selector(".o_list_view")
@@ -291,7 +308,7 @@ def test_administrator_retries_a_failed_mail(kind, odoo, rpc, smtp, login):
     open_record(page, odoo, DOCUMENTS[kind]["model"], record_id, DOCUMENTS[kind]["action"])
     expect(page.locator(".o_form_view [name=email_delivery_state]")).to_have_text("Email sent")
     shot("document-sent")
-    page.goto(odoo["url"] + "/web?debug=1")
+    open_home(page, odoo, debug=True)
     menu(
         page, "base.menu_administration", "base.menu_email", "mail_document_send.mail_delivery_log_menu"
     )
