@@ -101,7 +101,7 @@ class TestQueueCost(SmtpCase):
         return counts["all"] / count, (counts["all"] - counts["stock"]) / count
 
     def test_bookkeeping_is_almost_free_and_does_not_grow_with_the_queue(self):
-        short_all, short_own = self.drain(3)
+        short_all, _short_own = self.drain(3)
         long_all, long_own = self.drain(12)
         self.assertLessEqual(
             long_all,
