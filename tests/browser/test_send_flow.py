@@ -376,3 +376,6 @@ def test_french_salesperson_sends_to_a_french_customer(kind, odoo, rpc, smtp, lo
     assert len(pdfs) == 1 and pdfs[0][0].startswith(FRENCH_PDF_NAMES[kind]), pdfs[0][0]
     # The document itself is printed in the customer's language.
     assert FRENCH_PDF_WORDS[kind] in pdf_text(pdfs[0][1])
+    # And the document tells the French salesperson, in French, that it left.
+    open_record(page, odoo, spec["model"], record_id, spec["action"])
+    expect(page.locator(".o_form_view [name=email_delivery_state]")).to_have_text("Courriel envoyé")
