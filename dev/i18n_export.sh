@@ -17,6 +17,8 @@ mkdir -p "$MDS_ROOT/i18n"
 mv "$tmp/mail_document_send.po" "$MDS_ROOT/i18n/mail_document_send.pot"
 if [[ -f "$MDS_ROOT/i18n/fr.po" ]]; then
   msgmerge --quiet --update --backup=none --no-fuzzy-matching "$MDS_ROOT/i18n/fr.po" "$MDS_ROOT/i18n/mail_document_send.pot"
+  # A msgid gone from the code is gone from fr.po too, not kept commented out.
+  msgattrib --no-obsolete -o "$MDS_ROOT/i18n/fr.po" "$MDS_ROOT/i18n/fr.po"
 else
   cp "$MDS_ROOT/i18n/mail_document_send.pot" "$MDS_ROOT/i18n/fr.po"
 fi

@@ -18,25 +18,30 @@ class TestDefaultTemplates(DocumentCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # The template database has English only. Loading French with
-        # base.language.install would read every module's fr.po; this
-        # addon's is all these tests need.
-        cls.env["res.lang"].load_lang("fr_FR")
-        trans_load(
-            cls.env.cr,
-            get_module_resource("mail_document_send", "i18n", "fr.po"),
-            "fr_FR",
-            verbose=False,
-            module_name="mail_document_send",
-        )
-        cls.env["ir.translation"].clear_caches()
-        cls.french = cls.env["res.partner"].create(
-            {"name": "Client Dupont", "email": "dupont@example.com", "lang": "fr_FR"}
-        )
-        cls.english = cls.env["res.partner"].create(
-            {"name": "Customer Smith", "email": "smith@example.com", "lang": "en_US"}
-        )
-        cls.company = cls.env.user.company_id.name
+        try:
+            # Whatever languages the database has: base.language.install would
+            # read every module's fr.po, this addon's is all these tests need.
+            cls.env["res.lang"].load_lang("fr_FR")
+            trans_load(
+                cls.env.cr,
+                get_module_resource("mail_document_send", "i18n", "fr.po"),
+                "fr_FR",
+                verbose=False,
+                module_name="mail_document_send",
+            )
+            cls.env["ir.translation"].clear_caches()
+            cls.french = cls.env["res.partner"].create(
+                {"name": "Client Dupont", "email": "dupont@example.com", "lang": "fr_FR"}
+            )
+            cls.english = cls.env["res.partner"].create(
+                {"name": "Customer Smith", "email": "smith@example.com", "lang": "en_US"}
+            )
+            cls.company = cls.env.user.company_id.name
+        except Exception:
+            # unittest skips tearDownClass when setUpClass fails: without it
+            # the test cursor keeps its locks and every later class waits.
+            cls.tearDownClass()
+            raise
 
     def attachment_names(self, composer):
         return composer.attachment_ids.mapped("name")
