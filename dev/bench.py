@@ -18,6 +18,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 
@@ -230,13 +231,7 @@ def chart(results, path):
                 axis.bar(xs, medians, width, label=variant, color=colors[variant])
                 axis.plot(xs, mins, "k.", markersize=4)
         axis.set_xticks(range(len(metrics)))
-        axis.set_xticklabels(
-            [
-                label(m).split(" (", 1)[0] + "\n" + label(m).split(") ", 1)[1].rsplit(" (", 1)[0]
-                for m in metrics
-            ],
-            fontsize=8,
-        )
+        axis.set_xticklabels([textwrap.fill(label(m).rsplit(" (", 1)[0], 16) for m in metrics], fontsize=8)
         axis.set_ylabel(unit)
         axis.set_yscale("log" if axis is axes[0] else "linear")
         axis.legend()
@@ -244,6 +239,26 @@ def chart(results, path):
     axes[1].set_title("Peak RSS of the Odoo process")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
+
+
+def profile(args, dbs, common, mails, sink, log):
+    """py-spy on the largest drain of each variant, after the measurements
+    (sampling slows the process down): raw stacks and a summary."""
+    for variant in VARIANTS:
+        path = os.path.join(args.out, "profile-%s.txt" % variant)
+        extra = dict(common, MDS_BENCH_PYSPY=args.profile, MDS_BENCH_PROFILE=path)
+        print("bench: profiling the drain of %d mails, %s" % (mails[-1], variant), flush=True)
+        try:
+            run_odoo(dbs[variant], "profile", path + ".json", extra, log, args.timeout)
+        except SystemExit as error:
+            print("bench: profile failed: %s" % error, flush=True)
+            continue
+        finally:
+            sink.take()
+        summary = os.path.join(args.out, "profile-%s-summary.txt" % variant)
+        with open(summary, "w") as handle:
+            handle.write(profile_summary(path))
+        print("bench: %s" % summary, flush=True)
 
 
 def profile_summary(path, top=45):
@@ -370,27 +385,12 @@ def main():
             ).stdout
             floors.append(json.loads(output))
             sink.take()
-    finally:
+    except BaseException:
         controller.stop()
+        raise
+    finally:
         if os.path.exists(floor_file):
             os.unlink(floor_file)
-        if args.profile:
-            for variant in VARIANTS:
-                path = os.path.join(args.out, "profile-%s.txt" % variant)
-                extra = dict(common, MDS_BENCH_PYSPY=args.profile, MDS_BENCH_PROFILE=path)
-                print("bench: profiling the drain of %d mails, %s" % (mails[-1], variant), flush=True)
-                run_odoo(
-                    dbs[variant],
-                    "profile",
-                    os.path.join(args.out, "profile-%s.json" % variant),
-                    extra,
-                    log,
-                    args.timeout,
-                )
-                sink.take()
-                with open(os.path.join(args.out, "profile-%s-summary.txt" % variant), "w") as handle:
-                    handle.write(profile_summary(path))
-                print("bench: %s/profile-%s-summary.txt" % (args.out, variant), flush=True)
     results = build_results(raw, floors)
     text = table(results)
     report = {
@@ -436,6 +436,11 @@ def main():
             args.out,
         )
     )
+    try:
+        if args.profile:
+            profile(args, dbs, common, mails, sink, log)
+    finally:
+        controller.stop()
 
 
 if __name__ == "__main__":
