@@ -54,10 +54,21 @@ class MailDeliveryStateMixin(models.AbstractModel):
         where, params = "", [self._name]
         if res_ids is not None:
             where, params = " AND res_id IN %s", [self._name, tuple(res_ids) or (0,)]
+        # The last email of a document is one message (one Message-ID) sent
+        # as one mail per recipient: it failed if any of its mails' last
+        # attempt failed, whichever recipient was tried last.
         self.env.cr.execute(
-            "SELECT DISTINCT ON (res_id) res_id, state FROM mail_delivery_log "
-            "WHERE model = %s" + where + " ORDER BY res_id, id DESC",
-            params,
+            "WITH last_message AS ("
+            " SELECT DISTINCT ON (res_id) res_id, message_id FROM mail_delivery_log"
+            " WHERE model = %s" + where + " ORDER BY res_id, id DESC"
+            "), last_attempt AS ("
+            " SELECT DISTINCT ON (log.mail_id) log.res_id, log.state FROM mail_delivery_log log"
+            " JOIN last_message last ON last.res_id = log.res_id"
+            " AND log.message_id IS NOT DISTINCT FROM last.message_id"
+            " WHERE log.model = %s ORDER BY log.mail_id, log.id DESC"
+            ") SELECT res_id, CASE WHEN bool_or(state = 'failed') THEN 'failed' ELSE 'sent' END"
+            " FROM last_attempt GROUP BY res_id",
+            params + [self._name],
         )
         states = dict(self.env.cr.fetchall())
         self.env.cr.execute(

@@ -41,6 +41,25 @@ class TestDeliveryState(MailCase):
         invoice = self.env["account.invoice"].search([("type", "=", "out_invoice")], limit=1).copy()
         self.assert_lifecycle(invoice)
 
+    def test_one_recipient_refused_makes_the_document_failed(self):
+        # One message, one mail per recipient: the customer's is refused for
+        # good, the accountant's delivered after it. The document failed.
+        order = self.env.ref("sale.sale_order_2").copy()
+        to_customer = self.make_mail(model="sale.order", res_id=order.id, email_to="customer@example.com")
+        to_accountant = self.make_mail(
+            mail_message_id=to_customer.mail_message_id.id, email_to="accountant@example.com"
+        )
+        self.assertEqual(to_customer.message_id, to_accountant.message_id)
+        self.smtp.refuse("customer@example.com")
+        self.send(to_customer | to_accountant)
+        self.assertEqual((to_customer.state, to_accountant.state), ("exception", "sent"))
+        self.assertEqual(self.state_of(order), "failed")
+        self.assertIn(order, self.env["sale.order"].search([("email_delivery_state", "=", "failed")]))
+        self.smtp.reset()
+        to_customer.mark_outgoing()
+        self.send(to_customer)
+        self.assertEqual(self.state_of(order), "sent")
+
     def test_failure_for_good_notes_chatter_and_opens_one_activity(self):
         salesperson = self.env["res.users"].create(
             {
