@@ -1,6 +1,7 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import mail_message
+from . import mail_document_send_mixin
 from . import sale_order
 from . import account_invoice
 from . import ir_mail_server

@@ -6,7 +6,9 @@ from ..delivery.filename import safe_filename
 
 
 class AccountInvoice(models.Model):
-    _inherit = "account.invoice"
+    _name = "account.invoice"
+    _inherit = ["account.invoice", "mail.document.send.mixin"]
+    _mail_document_send_template = "mail_document_send.mail_template_account_invoice"
 
     # Stock Odoo subscribes the customer only on validation; a draft invoice
     # can be sent too, and the composer takes its recipients from the
@@ -32,24 +34,7 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def action_invoice_sent(self):
-        # This addon's template speaks the customer's language (French and
-        # English shipped) and names the PDF after the document.
-        action = super().action_invoice_sent()
-        template = self.env.ref("mail_document_send.mail_template_account_invoice", raise_if_not_found=False)
-        if template:
-            action["context"].update(default_use_template=True, default_template_id=template.id)
-        return action
-
-    @api.multi
-    def mail_document_send_filename(self):
-        """Name of the PDF sent by email, in the customer's language.
-
-        Public because mail templates render in a sandbox that refuses
-        private attributes."""
-        self.ensure_one()
-        # Stock renders the report name in the sender's language, not the
-        # template's: switch to the customer's here.
-        return self.with_context(lang=self.partner_id.lang or self.env.lang)._mail_document_send_filename()
+        return self._mail_document_send_action(super().action_invoice_sent())
 
     @api.multi
     def _mail_document_send_filename(self):

@@ -6,7 +6,9 @@ from ..delivery.filename import safe_filename
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "mail.document.send.mixin"]
+    _mail_document_send_template = "mail_document_send.mail_template_sale_order"
 
     # Stock Odoo subscribes the customer only on confirmation; the composer
     # takes its recipients from the followers, so the customer must follow
@@ -27,24 +29,7 @@ class SaleOrder(models.Model):
 
     @api.multi
     def action_quotation_send(self):
-        # This addon's template speaks the customer's language (French and
-        # English shipped) and names the PDF after the document.
-        action = super().action_quotation_send()
-        template = self.env.ref("mail_document_send.mail_template_sale_order", raise_if_not_found=False)
-        if template:
-            action["context"].update(default_use_template=True, default_template_id=template.id)
-        return action
-
-    @api.multi
-    def mail_document_send_filename(self):
-        """Name of the PDF sent by email, in the customer's language.
-
-        Public because mail templates render in a sandbox that refuses
-        private attributes."""
-        self.ensure_one()
-        # Stock renders the report name in the sender's language, not the
-        # template's: switch to the customer's here.
-        return self.with_context(lang=self.partner_id.lang or self.env.lang)._mail_document_send_filename()
+        return self._mail_document_send_action(super().action_quotation_send())
 
     @api.multi
     def _mail_document_send_filename(self):
