@@ -1,5 +1,8 @@
-"""Build README.rst from the readme/ fragments, in the OCA order."""
+"""Build README.rst from the readme/ fragments, in the OCA order.
+
+With --check, only say whether README.rst is up to date (the linters run it)."""
 import os
+import sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 SECTIONS = [
@@ -29,8 +32,15 @@ def main():
             parts += [heading, "=" * len(heading), ""]
         with open(path) as handle:
             parts.append(handle.read().rstrip() + "\n")
-    with open(os.path.join(ROOT, "README.rst"), "w") as handle:
-        handle.write("\n".join(parts))
+    text = "\n".join(parts)
+    target = os.path.join(ROOT, "README.rst")
+    if "--check" in sys.argv[1:]:
+        with open(target) as handle:
+            if handle.read() != text:
+                sys.exit("README.rst is older than readme/*.rst: run dev/build_readme.py")
+        return
+    with open(target, "w") as handle:
+        handle.write(text)
 
 
 if __name__ == "__main__":

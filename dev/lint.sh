@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MDS_ROOT"
 "$MDS_TOOLS_VENV/bin/ruff" check --quiet .
+"$MDS_TOOLS_VENV/bin/python" dev/build_readme.py --check
 # pylint-odoo knows an addon by its folder name, and pylint resolves links:
 # lint a copy of the tracked files under the addon's own name.
 copy="$MDS_CACHE/lint/mail_document_send"
