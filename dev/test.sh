@@ -43,10 +43,12 @@ psql -qd "$db" -c "DELETE FROM ir_config_parameter WHERE key IN ('report.url', '
   ('report.url', 'http://127.0.0.1:$port'), ('web.base.url', 'http://127.0.0.1:$port');"
 bold "odoo tests on database $db (log: $ARTIFACTS/odoo-tests.log)"
 start=$(date +%s)
-"$MDS_ROOT/dev/odoo" -d "$db" -i mail_document_send --test-enable --stop-after-init \
+# A bound, so that a test stuck on a lock fails the run instead of hanging it.
+timeout -k 60 "${MDS_ODOO_TEST_TIMEOUT:-1800}" "$MDS_ROOT/dev/odoo" -d "$db" -i mail_document_send --test-enable --stop-after-init \
   --http-port="$port" --log-level=test --max-cron-threads=0 \
   --test-report-directory="$ARTIFACTS/reports" > "$ARTIFACTS/odoo-tests.log" 2>&1
 odoo_status=$?
+[[ $odoo_status != 124 ]] || bold "odoo tests stopped after ${MDS_ODOO_TEST_TIMEOUT:-1800}s (MDS_ODOO_TEST_TIMEOUT): a test is stuck"
 bold "odoo tests took $(( $(date +%s) - start ))s"
 read -r t_passed t_failed t_skipped t_ran < <("$MDS_VENV/bin/python" "$MDS_ROOT/dev/odoo_test_log.py" "$ARTIFACTS/odoo-tests.log")
 if [[ $odoo_status != 0 && $t_failed == 0 ]]; then t_failed=1; fi

@@ -50,21 +50,30 @@ class SmtpCase(SavepointCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.smtp = ScriptedSmtpServer().start()
-        cls.env["ir.mail_server"].search([]).write({"active": False})
-        cls.mail_server = cls.env["ir.mail_server"].create(
-            {
-                "name": "Test SMTP server",
-                "smtp_host": cls.smtp.host,
-                "smtp_port": cls.smtp.port,
-                "smtp_encryption": "none",
-                "sequence": 1,
-            }
-        )
+        cls.smtp = None
+        try:
+            cls.smtp = ScriptedSmtpServer().start()
+            cls.env["ir.mail_server"].search([]).write({"active": False})
+            cls.mail_server = cls.env["ir.mail_server"].create(
+                {
+                    "name": "Test SMTP server",
+                    "smtp_host": cls.smtp.host,
+                    "smtp_port": cls.smtp.port,
+                    "smtp_encryption": "none",
+                    "sequence": 1,
+                }
+            )
+        except Exception:
+            # unittest skips tearDownClass when setUpClass fails: the class's
+            # cursor would stay open with its locks, and every later class
+            # would wait on them for ever.
+            cls.tearDownClass()
+            raise
 
     @classmethod
     def tearDownClass(cls):
-        cls.smtp.stop()
+        if cls.smtp:
+            cls.smtp.stop()
         super().tearDownClass()
 
     def setUp(self):
