@@ -178,7 +178,9 @@ class MailComposeMessage(models.TransientModel):
                         _("%(document)s: the customer %(partner)s has no email address.")
                         % {"document": record.display_name, "partner": partner.display_name}
                     )
-                elif address_problem(partner.email.strip()) == NON_ASCII_LOCAL:
+                    continue
+                problem = address_problem(partner.email.strip())
+                if problem == NON_ASCII_LOCAL:
                     problems.append(
                         _(
                             "%(document)s: the email address %(email)r of %(partner)s has accents or other "
@@ -190,7 +192,7 @@ class MailComposeMessage(models.TransientModel):
                             "partner": partner.display_name,
                         }
                     )
-                elif address_problem(partner.email.strip()):
+                elif problem:
                     problems.append(
                         _("%(document)s: the email address %(email)r of %(partner)s is malformed.")
                         % {
