@@ -255,11 +255,14 @@ def send_failing_mail(rpc, smtp, kind, record_id):
     return failed[0]
 
 
-def fresh_document(rpc, kind):
-    """A new document of `kind`, copied from the demo data: a re-run on the
-    same database finds its own mails only."""
+def fresh_document(rpc, kind, values=None):
+    """A new document of `kind`, copied from the demo data and given
+    `values` before an invoice is validated: a re-run on the same database
+    finds its own mails only."""
     spec = DOCUMENTS[kind]
     record_id = rpc(spec["model"], "copy", rpc(spec["model"], "search", spec["domain"], limit=1)[0])
+    if values:
+        rpc(spec["model"], "write", [record_id], values)
     if kind == "invoice":
         rpc("account.invoice", "action_invoice_open", [record_id])
     return record_id
@@ -363,10 +366,7 @@ def test_french_salesperson_sends_to_a_french_customer(kind, odoo, rpc, smtp, lo
     customer = partner(
         rpc, "Client Français %s" % uuid.uuid4().hex[:6], "client.fr@example.com", "fr_FR"
     )
-    record_id = rpc(spec["model"], "copy", rpc(spec["model"], "search", spec["domain"], limit=1)[0])
-    rpc(spec["model"], "write", [record_id], {"partner_id": customer})
-    if kind == "invoice":
-        rpc("account.invoice", "action_invoice_open", [record_id])
+    record_id = fresh_document(rpc, kind, {"partner_id": customer})
     page, mails = salesperson_sends(kind, odoo, rpc, smtp, login, tmp_path, record_id, french, "fr_FR")
     to_customer = [mail for mail in mails if "client.fr@example.com" in mail.rcpt_tos]
     assert len(to_customer) == 1
