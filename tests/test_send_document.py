@@ -1,9 +1,10 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
-from odoo.tools import mute_logger
+from odoo.tools import config, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from .common import SmtpCase, pdf_text, real_smtp_delivery
@@ -294,7 +295,11 @@ class TestSendFromList(DocumentCase):
         mails = self.env["mail.mail"].search_count([])
         with self.assertRaises(UserError) as caught:
             composer.send_mail()
-        self.assertIn("Nomail Gamma has no email", caught.exception.name)
+        # Each problem says which document of the selection it is about.
+        self.assertIn(
+            "%s: The recipient Nomail Gamma has no email address." % orders[1].display_name,
+            caught.exception.name,
+        )
         self.assertEqual(self.env["mail.mail"].search_count([]), mails)
         self.assertEqual(set(orders.mapped("state")), {"draft"})
 
@@ -313,3 +318,45 @@ class TestFileName(DocumentCase):
         self.assertEqual(
             refund.mail_document_send_filename(), "Credit Note - %s" % refund.number.replace("/", "_")
         )
+
+
+class TestOutgoingServerWarning(DocumentCase):
+    def opened_composer(self, action):
+        """The defaults the web client asks for when the composer opens."""
+        Composer = self.env["mail.compose.message"].with_context(**action["context"])
+        view = Composer.fields_view_get(view_id=action["views"][0][0], view_type="form")
+        self.assertIn("mail_document_send_server_warning", view["fields"])
+        return Composer.default_get(list(view["fields"]))
+
+    def test_composer_warns_when_no_outgoing_server_is_set_up(self):
+        order = self.make_order()
+        action = order.action_quotation_send()
+        self.assertFalse(self.opened_composer(action)["mail_document_send_server_warning"])
+        self.env["ir.mail_server"].search([]).write({"active": False})
+        # patch.dict on Odoo's configuration: the value a fresh install has,
+        # whatever the configuration file of this run says.
+        with patch.dict(config.options, {"smtp_server": "localhost", "smtp_port": 25}):
+            warning = self.opened_composer(action)["mail_document_send_server_warning"]
+            self.assertIn("No outgoing mail server is set up", warning)
+            self.assertIn("localhost, port 25", warning)
+            self.assertIn("Outgoing Mail Servers", warning)
+            french = self.opened_composer(dict(action, context=dict(action["context"], lang="fr_FR")))
+            self.assertIn("Aucun serveur de courriel sortant", french["mail_document_send_server_warning"])
+            # A warning, not a refusal: the configuration file may name a
+            # real server.
+            self.composer(action).send_mail()
+            self.assertEqual(order.state, "sent")
+        with patch.dict(config.options, {"smtp_server": "smtp.example.com", "smtp_port": 587}):
+            self.assertFalse(self.opened_composer(action)["mail_document_send_server_warning"])
+
+    def test_list_send_warns_too(self):
+        invoice = self.make_invoice()
+        invoice.action_invoice_open()
+        self.env["ir.mail_server"].search([]).write({"active": False})
+        action = self.env.ref("mail_document_send.action_account_invoice_send_by_email").read()[0]
+        context = dict(safe_eval(action["context"]), active_model="account.invoice", active_ids=invoice.ids)
+        Composer = self.env["mail.compose.message"].with_context(**context)
+        with patch.dict(config.options, {"smtp_server": "localhost", "smtp_port": 25}):
+            values = Composer.default_get(["model", "composition_mode", "mail_document_send_server_warning"])
+        self.assertEqual(values["composition_mode"], "mass_mail")
+        self.assertIn("No outgoing mail server is set up", values["mail_document_send_server_warning"])
