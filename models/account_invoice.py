@@ -10,27 +10,12 @@ class AccountInvoice(models.Model):
     _inherit = ["account.invoice", "mail.document.send.mixin"]
     _mail_document_send_template = "mail_document_send.mail_template_account_invoice"
 
-    # Stock Odoo subscribes the customer only on validation; a draft invoice
-    # can be sent too, and the composer takes its recipients from the
-    # followers, so the customer follows the invoice as soon as it exists.
-    @api.model
-    def create(self, vals):
-        invoice = super().create(vals)
-        invoice._subscribe_customer()
-        return invoice
-
     @api.multi
-    def write(self, vals):
-        res = super().write(vals)
-        if vals.get("partner_id"):
-            self._subscribe_customer()
-        return res
-
-    @api.multi
-    def _subscribe_customer(self):
+    def _mail_document_send_subscribe_customer(self):
         # Vendor bills are not sent to the vendor: leave their followers alone.
-        for invoice in self.filtered(lambda inv: inv.type in ("out_invoice", "out_refund")):
-            invoice.message_subscribe(partner_ids=invoice.partner_id.ids)
+        return super(
+            AccountInvoice, self.filtered(lambda invoice: invoice.type in ("out_invoice", "out_refund"))
+        )._mail_document_send_subscribe_customer()
 
     @api.multi
     def action_invoice_sent(self):

@@ -4,14 +4,37 @@ from odoo import api, models
 
 
 class MailDocumentSendMixin(models.AbstractModel):
-    """What sending a document by email needs from the document: the addon's
-    template for its kind, and its PDF's name in the customer's language."""
+    """What sending a document by email needs from the document: its
+    customer among its followers, the addon's template for its kind, and its
+    PDF's name in the customer's language."""
 
     _name = "mail.document.send.mixin"
     _description = "Document sent by email"
 
     #: XML id of this addon's template for the kind of document.
     _mail_document_send_template = None
+
+    # Stock Odoo subscribes the customer on confirmation or validation; the
+    # composer takes its recipients from the followers, so the customer
+    # follows the document from the moment it exists, and whoever becomes
+    # its customer later follows it too.
+    @api.model
+    def create(self, vals):
+        record = super().create(vals)
+        record._mail_document_send_subscribe_customer()
+        return record
+
+    @api.multi
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("partner_id"):
+            self._mail_document_send_subscribe_customer()
+        return result
+
+    @api.multi
+    def _mail_document_send_subscribe_customer(self):
+        for record in self:
+            record.message_subscribe(partner_ids=record.partner_id.ids)
 
     @api.multi
     def _mail_document_send_action(self, action):

@@ -10,23 +10,6 @@ class SaleOrder(models.Model):
     _inherit = ["sale.order", "mail.document.send.mixin"]
     _mail_document_send_template = "mail_document_send.mail_template_sale_order"
 
-    # Stock Odoo subscribes the customer only on confirmation; the composer
-    # takes its recipients from the followers, so the customer must follow
-    # the quotation from the moment it exists.
-    @api.model
-    def create(self, vals):
-        order = super().create(vals)
-        order.message_subscribe(partner_ids=order.partner_id.ids)
-        return order
-
-    @api.multi
-    def write(self, vals):
-        res = super().write(vals)
-        if vals.get("partner_id"):
-            for order in self:
-                order.message_subscribe(partner_ids=order.partner_id.ids)
-        return res
-
     @api.multi
     def action_quotation_send(self):
         return self._mail_document_send_action(super().action_quotation_send())

@@ -86,6 +86,21 @@ class TestCustomerFollows(DocumentCase):
         invoice.partner_id = self.other
         self.assertIn(self.other, invoice.message_partner_ids)
 
+    def test_vendor_bill_keeps_stock_followers(self):
+        # A vendor bill is not sent to the vendor: as in stock Odoo, the
+        # vendor follows it only once it is validated.
+        vendor = self.env["res.partner"].create({"name": "Vendor Delta", "email": "delta@example.com"})
+        bill = self.env["account.invoice"].create(
+            {
+                "partner_id": vendor.id,
+                "type": "in_invoice",
+                "account_id": vendor.property_account_payable_id.id,
+            }
+        )
+        self.assertNotIn(vendor, bill.message_partner_ids)
+        bill.partner_id = self.customer
+        self.assertNotIn(self.customer, bill.message_partner_ids)
+
 
 class TestRecipients(DocumentCase):
     def test_followers_prefilled_and_removed_one_gets_nothing(self):
