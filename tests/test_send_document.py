@@ -122,6 +122,30 @@ class TestRecipients(DocumentCase):
         # The chatter keeps the very bytes the customer received.
         self.assertEqual(base64.b64decode(message.attachment_ids.datas), pdfs[0][1])
 
+    def test_log_note_in_the_full_composer_mails_nobody(self):
+        # The chatter's "Log note", expanded to the full composer, opens the
+        # same composer with default_is_log and the recipients hidden: the
+        # followers must not be filled in, or the note would be emailed to
+        # the customer. A follower's bad address must not block the note.
+        order = self.make_order()
+        bad = self.env["res.partner"].create({"name": "Bad Epsilon", "email": "epsilon.example.com"})
+        order.message_subscribe(partner_ids=(self.other | bad).ids)
+        context = {"default_model": "sale.order", "default_res_id": order.id, "default_is_log": True}
+        composer_model = self.env["mail.compose.message"].with_context(**context)
+        values = composer_model.default_get(list(composer_model._fields))
+        self.assertTrue(values["is_log"])
+        self.assertFalse(values.get("partner_ids"))
+        composer = composer_model.create({"body": "<p>Margin too low, check with Bob.</p>"})
+        self.assertFalse(composer.partner_ids)
+        mails = self.env["mail.mail"].search_count([])
+        self.send(composer)
+        note = order.message_ids.filtered(lambda message: "Margin too low" in (message.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+        self.assertFalse(self.smtp.attempts)
+        self.assertEqual(order.state, "draft")
+
     def test_web_client_onchange_keeps_the_followers(self):
         # The web client opens the composer with default_get, then the
         # generic onchange, which applies the template: its recipients must

@@ -50,7 +50,8 @@ class MailComposeMessage(models.TransientModel):
     @api.model
     def default_get(self, fields):
         # The followers are the recipients: show them all in the composer, so
-        # that the list the user sees is the list that gets the mail.
+        # that the list the user sees is the list that gets the mail. Not in
+        # a log note, whose recipient field is hidden: it would email them.
         result = super().default_get(fields)
         if "mail_document_send_server_warning" in fields and result.get("model") in DOCUMENT_MODELS:
             result["mail_document_send_server_warning"] = self._mail_document_send_server_warning()
@@ -59,6 +60,7 @@ class MailComposeMessage(models.TransientModel):
             and result.get("composition_mode") == "comment"
             and result.get("model") in DOCUMENT_MODELS
             and result.get("res_id")
+            and not (result.get("is_log") or self.env.context.get("default_is_log"))
         ):
             result["partner_ids"] = self._mail_document_send_recipients(
                 result["model"], result["res_id"], result.get("partner_ids")
@@ -72,7 +74,13 @@ class MailComposeMessage(models.TransientModel):
         # the followers in, or the composer would show the customer alone.
         result = super().onchange_template_id(template_id, composition_mode, model, res_id)
         values = result.get("value", {})
-        if composition_mode == "comment" and model in DOCUMENT_MODELS and res_id and "partner_ids" in values:
+        if (
+            composition_mode == "comment"
+            and model in DOCUMENT_MODELS
+            and res_id
+            and "partner_ids" in values
+            and not self.is_log
+        ):
             values["partner_ids"] = self._mail_document_send_recipients(model, res_id, values["partner_ids"])
         return result
 
@@ -125,7 +133,9 @@ class MailComposeMessage(models.TransientModel):
 
     @api.multi
     def send_mail(self, auto_commit=False):
-        documents = self.filtered(lambda wizard: wizard.model in DOCUMENT_MODELS)
+        # A log note (the chatter's "Log note", expanded to the full composer)
+        # goes to nobody: neither the followers nor the checks of a send.
+        documents = self.filtered(lambda wizard: wizard.model in DOCUMENT_MODELS and not wizard.is_log)
         problems = []
         for wizard in documents:
             problems += wizard._mail_document_send_problems()
