@@ -4,6 +4,7 @@ import datetime
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 
 from .mail_mail import FAILURE_TYPE_SELECTION
 
@@ -122,6 +123,17 @@ class MailDeliveryLog(models.Model):
             return len(ids)
         ids = ids[offset:]
         return ids[:limit] if limit else ids
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        # read_group counts and aggregates in SQL of its own, past _search
+        # and read: without this, grouping would count, and name, rows of
+        # documents the user cannot read.
+        if not self._mds_sees_all():
+            domain = expression.AND([domain or [], [("id", "in", self._search(domain or []))]])
+        return super().read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
+        )
 
     @api.multi
     def read(self, fields=None, load="_classic_read"):

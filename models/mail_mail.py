@@ -287,13 +287,16 @@ class MailMail(models.Model):
 
     def _mds_due_here(self, session):
         """Whether this call is the one to send the mail."""
-        exists = bool(self.exists())  # one query per mail, not two
-        if exists:
-            # Another worker (queue, Send Now) may have taken it since this
-            # batch was selected: read the committed state.
-            self.invalidate_cache(["state", "sending_started_date"], self.ids)
-        if not exists or self.state != "outgoing":
-            # Stock behaviour for those (skip, or clean up auto-delete). The
+        if not self.exists():
+            # Sent and auto-deleted by another worker (Send Now) since this
+            # batch was selected. Stock _send would write 'exception' on the
+            # missing row, and that MissingError ends the whole queue run.
+            return False
+        # Another worker may have taken it since this batch was selected:
+        # read it again rather than trust the batch's cache.
+        self.invalidate_cache(["state", "sending_started_date"], self.ids)
+        if self.state != "outgoing":
+            # Stock behaviour for those: skip, or clean up auto-delete. The
             # stock _send is called from helpers of our _send on purpose.
             # pylint: disable=super-method-mismatch
             super(MailMail, self)._send(auto_commit=False, smtp_session=session)
@@ -433,12 +436,13 @@ class MailMail(models.Model):
                     "sending_started_date": False,
                 }
             )
+            snapshot = mail._mds_snapshot(mail.attempt_count)
             self.env["mail.delivery.log"]._log_attempt(
-                mail._mds_snapshot(mail.attempt_count),
-                "failed",
-                failure_type="unknown",
-                failure_reason=reason,
+                snapshot, "failed", failure_type="unknown", failure_reason=reason
             )
+            # "For a person to check": the document's chatter and to-do tell
+            # the salesperson, as for any failure for good.
+            mail._mds_notify_final_failure(snapshot, reason)
         return stale
 
     def _mds_set_notification_status(self, status):
@@ -636,6 +640,11 @@ class MailMail(models.Model):
             )
         )
         record = self._mds_document(snapshot) if activities else None
+        if record is not None and hasattr(record, "_mds_delivery_states"):
+            # One mail per recipient: the accountant's copy delivered after
+            # the customer's was refused does not settle the to-do.
+            if record._mds_delivery_states([record.id]).get(record.id) == "failed":
+                record = None
         if record is not None:
             # Not action_feedback(): its "activity done" message may be
             # emailed to followers, which would queue a new mail here.

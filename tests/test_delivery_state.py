@@ -55,10 +55,20 @@ class TestDeliveryState(MailCase):
         self.assertEqual((to_customer.state, to_accountant.state), ("exception", "sent"))
         self.assertEqual(self.state_of(order), "failed")
         self.assertIn(order, self.env["sale.order"].search([("email_delivery_state", "=", "failed")]))
+        # The accountant's delivery does not close the customer's to-do.
+        activity_type = self.env.ref("mail_document_send.mail_activity_type_email_failed")
+        todo = [
+            ("res_model", "=", "sale.order"),
+            ("res_id", "=", order.id),
+            ("activity_type_id", "=", activity_type.id),
+        ]
+        self.assertEqual(self.env["mail.activity"].search_count(todo), 1)
+        self.assertFalse(order.message_ids.filtered(lambda message: "was delivered" in (message.body or "")))
         self.smtp.reset()
         to_customer.mark_outgoing()
         self.send(to_customer)
         self.assertEqual(self.state_of(order), "sent")
+        self.assertEqual(self.env["mail.activity"].search_count(todo), 0)
 
     def test_failure_for_good_notes_chatter_and_opens_one_activity(self):
         salesperson = self.env["res.users"].create(
@@ -130,6 +140,12 @@ class TestJournalAccess(MailCase):
         # Creating an order may already notify (and journal) its salesperson.
         self.assertEqual(set(rows.mapped("res_id")), {own.id})
         self.assertEqual(Log.search_count(domain), len(rows))
+        # Grouping (the list's Group By, or RPC) counts and names the same rows.
+        groups = Log.read_group(domain, ["res_id"], ["res_id"])
+        self.assertEqual({group["res_id"] for group in groups}, {own.id})
+        self.assertEqual(sum(group["res_id_count"] for group in groups), len(rows))
+        groups = Log.read_group(domain, ["subject"], ["subject"])
+        self.assertEqual(sum(group["subject_count"] for group in groups), len(rows))
         self.assertEqual(rows.read(["message_id"])[0]["message_id"][:1], "<")
         other_row = self.env["mail.delivery.log"].search(
             [("model", "=", "sale.order"), ("res_id", "=", other.id)]

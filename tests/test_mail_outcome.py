@@ -115,6 +115,18 @@ class TestSendNow(MailCase):
         self.assertEqual((busy.state, busy.attempt_count), ("outgoing", 0))
         self.assertEqual((free.state, free.attempt_count), ("sent", 1))
 
+    def test_a_mail_deleted_since_the_batch_was_selected_is_skipped(self):
+        # Send Now sent and auto-deleted it while the queue's batch, already
+        # split by server (send() reads them all first), held its id: the
+        # rest of the batch still goes out.
+        gone, kept = self.make_mail(email_to="gone@example.com"), self.make_mail(email_to="kept@example.com")
+        batch_ids = [gone.id, kept.id]
+        gone.unlink()
+        with mute_logger(*MUTED), real_smtp_delivery():
+            self.env["mail.mail"].browse(batch_ids)._send()
+        self.assert_one_mail_to("kept@example.com")
+        self.assertEqual((kept.state, kept.attempt_count), ("sent", 1))
+
     def test_send_now_sends_after_the_click_is_committed(self):
         """Outside tests, nothing leaves from within the click's transaction:
         the mail goes out once it is committed, through the queue's path

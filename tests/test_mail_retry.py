@@ -4,9 +4,12 @@ import datetime
 import hashlib
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SmtpCase, real_smtp_delivery
 from .smtp_server import STALL, ScriptedSmtpServer, free_port
@@ -86,6 +89,27 @@ class TestMailRetry(MailCase):
         self.assertEqual((mail.state, mail.failure_type, mail.attempt_count), ("exception", "temporary", 2))
         self.assertFalse(mail.next_attempt_date)
         self.assertFalse(self.smtp.received)
+
+    def test_search_filters_split_refused_from_retries_run_out(self):
+        self.env["ir.config_parameter"].sudo().set_param("mail_document_send.max_attempts", "1")
+        ran_out, refused = self.make_mail(), self.make_mail(email_to="refused@example.com")
+        self.smtp.script("450 4.2.1 Mailbox busy", "550 5.7.1 Message rejected as spam")
+        self.send(ran_out)
+        self.send(refused)
+        self.assertEqual((ran_out.state, ran_out.failure_type), ("exception", "temporary"))
+        self.assertEqual((refused.state, refused.failure_type), ("exception", "permanent"))
+        view = self.env.ref("mail.view_mail_search")
+        arch = etree.fromstring(
+            self.env["mail.mail"].fields_view_get(view_id=view.id, view_type="search")["arch"]
+        )
+        mails = ran_out | refused
+
+        def filtered(name):
+            domain = safe_eval(arch.xpath("//filter[@name='%s']/@domain" % name)[0])
+            return self.env["mail.mail"].search(domain + [("id", "in", mails.ids)])
+
+        self.assertEqual(filtered("exception"), mails)  # stock's "Failed"
+        self.assertEqual(filtered("failure_refused"), refused)
 
     def test_permanent_failure_is_not_retried(self):
         mail = self.make_mail()
@@ -297,9 +321,18 @@ class TestRetrySecurity(MailCase):
         mail = self.make_mail()
         self.smtp.script("550 5.1.1 User unknown")
         self.send(mail)
+        # Her own mail, so that the record rule lets her write it: what
+        # refuses is the administrators-only check, through the buttons'
+        # methods and through a plain write of the state alike.
+        self.env.cr.execute("UPDATE mail_mail SET create_uid = %s WHERE id = %s", (user.id, mail.id))
+        mail.invalidate_cache()
+        mail.sudo(user).write({"body_html": "<p>Her own mail: she may edit it.</p>"})
         for method in ("mark_outgoing", "cancel", "action_retry_send_now"):
-            with self.assertRaises(AccessError, msg=method):
+            with self.assertRaisesRegex(AccessError, "Only administrators", msg=method):
                 getattr(mail.sudo(user), method)()
+        for state in ("outgoing", "cancel"):
+            with self.assertRaisesRegex(AccessError, "Only administrators", msg=state):
+                mail.sudo(user).write({"state": state})
         self.assertEqual(mail.state, "exception")
         # The journal row of a mail about no document is for administrators.
         self.assertFalse(self.env["mail.delivery.log"].sudo(user).search([("mail_id", "=", mail.id)]))
@@ -311,7 +344,8 @@ class WorkerKilled(BaseException):
 
 class TestInterruptedSend(MailCase):
     def test_worker_killed_between_smtp_acceptance_and_commit(self):
-        mail = self.make_mail()
+        order = self.env.ref("sale.sale_order_2").copy()
+        mail = self.make_mail(model="sale.order", res_id=order.id)
         cr = self.env.cr
 
         def commit():
@@ -343,6 +377,10 @@ class TestInterruptedSend(MailCase):
         self.assertEqual((mail.state, mail.failure_type), ("exception", "unknown"))
         self.assertIn("interrupted", mail.failure_reason)
         self.assertEqual(self.journal(mail.id).mapped("state"), ["failed"])
+        # The salesperson is told on the quotation: a note and a to-do.
+        self.assertIn("interrupted", order.message_ids[0].body)
+        activity_type = self.env.ref("mail_document_send.mail_activity_type_email_failed")
+        self.assertEqual(order.activity_ids.mapped("activity_type_id"), activity_type)
 
 
 class TestJournalRetention(MailCase):
