@@ -10,6 +10,8 @@
     "author": "mail_document_send contributors",
     "license": "AGPL-3",
     "depends": ["mail", "sale_management", "account_invoicing"],
+    "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "data": [
         "security/ir.model.access.csv",
         "security/mail_delivery_log_security.xml",

@@ -19,6 +19,11 @@ class MailMessage(models.Model):
         message's partner_ids are the whole audience. Only user comments are
         concerned: tracking notifications posted during the same send (e.g.
         "Quotation Sent") keep reaching the followers as usual.
+
+        Also unlike stock, on purpose: a recipient whose address is the
+        author's, or an archived contact, still gets the mail (they are in the
+        list the user saw), and channels are not notified (a document's
+        composer has no channel field).
         """
         if not self.env.context.get(EXACT_RECIPIENTS_KEY) or self.message_type != "comment":
             return super()._notify(

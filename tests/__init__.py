@@ -14,3 +14,4 @@ from . import test_access_matrix
 from . import test_template_text
 from . import test_templates
 from . import test_queue_cost
+from . import test_hooks
