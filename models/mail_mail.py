@@ -445,6 +445,32 @@ class MailMail(models.Model):
             mail._mds_notify_final_failure(snapshot, reason)
         return stale
 
+    @api.multi
+    def _postprocess_sent_message(self, mail_sent=True):
+        # Stock writes the outcome on the email status of every recipient of
+        # the message. A document's message goes as one mail per recipient:
+        # the accountant's copy delivered must not turn the customer's
+        # refused one "sent" in the chatter, nor the reverse.
+        others = self.env["mail.notification"].sudo()
+        for mail in self.filtered(
+            lambda mail: mail.notification and mail.mail_message_id and mail.recipient_ids
+        ):
+            others |= others.search(
+                [
+                    ("mail_message_id", "=", mail.mail_message_id.id),
+                    ("is_email", "=", True),
+                    ("res_partner_id", "not in", mail.recipient_ids.ids),
+                ]
+            )
+        statuses = {}
+        for notification in others:
+            statuses.setdefault(notification.email_status, others.browse())
+            statuses[notification.email_status] |= notification
+        result = super()._postprocess_sent_message(mail_sent=mail_sent)
+        for status, notifications in statuses.items():
+            notifications.exists().write({"email_status": status})
+        return result
+
     def _mds_set_notification_status(self, status):
         """The email status of the mail's recipients in the chatter, as stock
         _postprocess_sent_message sets it, but only for this mail's partners

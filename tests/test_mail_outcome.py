@@ -11,6 +11,7 @@ from lxml import etree
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tools import config, mute_logger
 
+from ..models.mail_message import EXACT_RECIPIENTS_KEY
 from .common import real_smtp_delivery
 from .smtp_server import DROP
 from .test_mail_retry import MUTED, MailCase
@@ -77,6 +78,43 @@ class TestNotificationStatus(MailCase):
         self.send(mail)
         self.assertEqual(notification.email_status, "sent")
         self.assertEqual(len(self.smtp.received), 1)
+
+    def test_each_recipient_keeps_the_outcome_of_its_own_mail(self):
+        # One message, one mail per recipient (a document's send): the
+        # customer's refused, the accountant's delivered after it.
+        customer = self.env["res.partner"].create(
+            {"name": "Refused Customer", "email": "refused@example.com"}
+        )
+        accountant = self.env["res.partner"].create({"name": "Accountant", "email": "accountant@example.com"})
+        document = self.env["res.partner"].create({"name": "Document holder"})
+        message = document.with_context(
+            mail_notify_force_send=False, **{EXACT_RECIPIENTS_KEY: True}
+        ).message_post(
+            body="<p>Your document</p>",
+            partner_ids=[customer.id, accountant.id],
+            message_type="comment",
+            subtype="mail.mt_comment",
+        )
+        mails = self.env["mail.mail"].search([("mail_message_id", "=", message.id)], order="id")
+        self.assertEqual(len(mails), 2)
+        to_customer = mails.filtered(lambda mail: mail.recipient_ids == customer)
+        to_accountant = mails - to_customer
+        self.smtp.refuse("refused@example.com")
+
+        def status(partner):
+            return (
+                self.env["mail.notification"]
+                .search([("mail_message_id", "=", message.id), ("res_partner_id", "=", partner.id)])
+                .email_status
+            )
+
+        for order in ((to_customer, to_accountant), (to_accountant, to_customer)):
+            with self.subTest(first=order[0].recipient_ids.name):
+                (to_customer | to_accountant).write({"state": "outgoing", "auto_delete": False})
+                for mail in order:
+                    self.send(mail)
+                self.assertEqual((to_customer.state, to_accountant.state), ("exception", "sent"))
+                self.assertEqual((status(customer), status(accountant)), ("exception", "sent"))
 
 
 class TestBrokenConnection(MailCase):
