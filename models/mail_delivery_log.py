@@ -4,7 +4,6 @@ import datetime
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
-from odoo.osv import expression
 
 from .mail_mail import FAILURE_TYPE_SELECTION
 
@@ -128,9 +127,9 @@ class MailDeliveryLog(models.Model):
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
         # read_group counts and aggregates in SQL of its own, past _search
         # and read: without this, grouping would count, and name, rows of
-        # documents the user cannot read.
+        # documents the user cannot read. _search has applied the domain.
         if not self._mds_sees_all():
-            domain = expression.AND([domain or [], [("id", "in", self._search(domain or []))]])
+            domain = [("id", "in", self._search(domain or []))]
         return super().read_group(
             domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy
         )

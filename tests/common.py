@@ -8,6 +8,7 @@ import tempfile
 import threading
 
 from odoo.tests.common import SavepointCase, at_install, post_install
+from odoo.tools.safe_eval import safe_eval
 
 from .smtp_server import ScriptedSmtpServer
 
@@ -27,6 +28,13 @@ def real_smtp_delivery():
         yield
     finally:
         thread.testing = previous
+
+
+def list_send_context(records, xmlid):
+    """The context the list's Send by Email action `xmlid` opens the
+    composer with, `records` selected."""
+    action = records.env.ref(xmlid).read()[0]
+    return dict(safe_eval(action["context"]), active_model=records._name, active_ids=records.ids)
 
 
 def pdf_text(data):

@@ -36,7 +36,6 @@ class HostileCase(DocumentCase):
     # Borrowed as plain functions: importing the test classes themselves
     # would run their tests a second time from this module.
     assert_refused = test_send_document.TestChecks.assert_refused
-    list_composer = test_send_document.TestSendFromList.list_composer
 
     @classmethod
     def setUpClass(cls):

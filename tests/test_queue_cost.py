@@ -13,10 +13,9 @@ from odoo.addons.mail.models.mail_mail import MailMail as StockMailMail
 from odoo.addons.mail.models.mail_template import mako_template_env
 from odoo.sql_db import Cursor
 from odoo.tools import mute_logger
-from odoo.tools.safe_eval import safe_eval
 
 from ..wizard.mail_compose_message import TEMPLATE_FIELDS
-from .common import SmtpCase, real_smtp_delivery
+from .common import SmtpCase, list_send_context, real_smtp_delivery
 from .smtp_server import free_port
 
 PDF = b"%PDF-1.4\n" + b"0" * 20000 + b"\n%%EOF\n"
@@ -147,8 +146,7 @@ class TestQueueCost(SmtpCase):
         orders = self.env["sale.order"]
         for _number in range(6):
             orders |= self.env["sale.order"].create({"partner_id": self.customer.id})
-        action = self.env.ref("mail_document_send.action_sale_order_send_by_email").read()[0]
-        context = dict(safe_eval(action["context"]), active_model="sale.order", active_ids=orders.ids)
+        context = list_send_context(orders, "mail_document_send.action_sale_order_send_by_email")
         composer = self.env["mail.compose.message"].with_context(**context).create({})
         composer.onchange_template_id_wrapper()
         real_compile = mako_template_env.from_string

@@ -5,9 +5,8 @@ from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tools import config, mute_logger
-from odoo.tools.safe_eval import safe_eval
 
-from .common import SmtpCase, pdf_text, real_smtp_delivery
+from .common import SmtpCase, list_send_context, pdf_text, real_smtp_delivery
 
 
 class DocumentCase(SmtpCase):
@@ -59,6 +58,9 @@ class DocumentCase(SmtpCase):
         composer = self.env["mail.compose.message"].with_context(**action["context"]).create({})
         composer.onchange_template_id_wrapper()
         return composer
+
+    def list_composer(self, records, xmlid):
+        return self.composer({"context": list_send_context(records, xmlid)})
 
     def send(self, composer):
         with real_smtp_delivery():
@@ -299,11 +301,6 @@ class TestHeaderInjection(DocumentCase):
 
 
 class TestSendFromList(DocumentCase):
-    def list_composer(self, records, xmlid):
-        action = self.env.ref(xmlid).read()[0]
-        context = dict(safe_eval(action["context"]), active_model=records._name, active_ids=records.ids)
-        return self.composer({"context": context})
-
     def test_three_invoices_three_mails_three_pdfs(self):
         invoices = self.env["account.invoice"]
         for index in range(3):
@@ -392,8 +389,7 @@ class TestOutgoingServerWarning(DocumentCase):
         invoice = self.make_invoice()
         invoice.action_invoice_open()
         self.env["ir.mail_server"].search([]).write({"active": False})
-        action = self.env.ref("mail_document_send.action_account_invoice_send_by_email").read()[0]
-        context = dict(safe_eval(action["context"]), active_model="account.invoice", active_ids=invoice.ids)
+        context = list_send_context(invoice, "mail_document_send.action_account_invoice_send_by_email")
         Composer = self.env["mail.compose.message"].with_context(**context)
         with patch.dict(config.options, {"smtp_server": "localhost", "smtp_port": 25}):
             values = Composer.default_get(["model", "composition_mode", "mail_document_send_server_warning"])
