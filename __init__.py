@@ -1,5 +1,2 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from . import models
-from . import wizard
-from .hooks import pre_init_hook, uninstall_hook

@@ -28,27 +28,34 @@ if ((${#need_apt[@]})); then
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-find_python37() {
+find_python() {
+  # Odoo 18 runs on 3.10-3.12: pyenv's 3.12 first (every requirement comes as
+  # a wheel), then Debian's python3.11.
   local candidate
-  for candidate in "${PYTHON37:-}" "$(pyenv root 2>/dev/null)"/versions/3.7.*/bin/python python3.7; do
+  for candidate in "${PYTHON:-}" "$(pyenv root 2>/dev/null)"/versions/3.12.*/bin/python python3.12 python3.11 \
+      "$(pyenv root 2>/dev/null)"/versions/3.11.*/bin/python; do
     [[ -n "$candidate" ]] && command -v "$candidate" >/dev/null 2>&1 || continue
-    "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 7)' 2>/dev/null && { echo "$candidate"; return; }
+    "$candidate" -c 'import sys; assert (3, 10) <= sys.version_info[:2] <= (3, 12)' 2>/dev/null && { echo "$candidate"; return; }
   done
   return 1
 }
 
 mkdir -p "$MDS_CACHE"
+"$MDS_ROOT/dev/odoo_source.sh"
 if [[ ! -f "$MDS_VENV/.complete" ]]; then
-  py37="$(find_python37)" || { echo "Odoo 11 needs Python 3.7: none found (pyenv versions, python3.7, or set PYTHON37=/path/to/python3.7)" >&2; exit 1; }
-  log "building the Odoo 11 virtualenv in $MDS_VENV (a few minutes, once)"
+  py="$(find_python)" || { echo "Odoo 18 needs Python 3.10 to 3.12: none found (pyenv versions, python3.12, python3.11, or set PYTHON=/path/to/python)" >&2; exit 1; }
+  log "building the Odoo 18 virtualenv in $MDS_VENV with $("$py" --version) (about a minute, once)"
   rm -rf "$MDS_VENV"
-  "$py37" -m venv "$MDS_VENV"
-  "$MDS_VENV/bin/pip" install -q --disable-pip-version-check "pip<24" "setuptools<68" wheel
-  "$MDS_VENV/bin/pip" install -q --disable-pip-version-check -r "$MDS_ROOT/dev/requirements-odoo.txt"
-  "$MDS_VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r "$MDS_ROOT/dev/requirements-odoo-wheels.txt"
+  "$py" -m venv "$MDS_VENV"
+  # python-ldap needs the LDAP headers (auth_ldap only); pypiwin32 and
+  # rl-renderPM are Windows-only.
+  grep -vE '^(python-ldap|pypiwin32|rl-renderPM)' "$MDS_ODOO_SRC/requirements.txt" > "$MDS_VENV/requirements-odoo18.txt"
+  # cbor2 5.4.2 (Python 3.11) builds from an sdist that imports pkg_resources.
+  echo 'setuptools<70' > "$MDS_VENV/constraints.txt"
+  PIP_CONSTRAINT="$MDS_VENV/constraints.txt" "$MDS_VENV/bin/pip" install -q --disable-pip-version-check \
+    -r "$MDS_VENV/requirements-odoo18.txt" -r "$MDS_ROOT/dev/requirements-odoo.txt"
   # Odoo looks for an executable named wkhtmltopdf on PATH.
   ln -sf wkhtmltopdf-pack "$MDS_VENV/bin/wkhtmltopdf"
-  "$MDS_VENV/bin/python" "$MDS_ROOT/dev/prune_addons.py"
   touch "$MDS_VENV/.complete"
 fi
 

@@ -22,7 +22,7 @@ SECTIONS = [
 def main():
     title = "Send documents by email, with a delivery you can trust"
     parts = ["=" * len(title), title, "=" * len(title), "",
-             "Technical name: ``mail_document_send`` (Odoo 11.0). License: AGPL-3.", "",
+             "Technical name: ``mail_document_send`` (Odoo 18.0). License: AGPL-3.", "",
              ".. contents::", "   :local:", ""]
     for name, heading in SECTIONS:
         path = os.path.join(ROOT, "readme", name + ".rst")

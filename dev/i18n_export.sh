@@ -8,13 +8,10 @@ db="mds_i18n_$$"
 "$MDS_ROOT/dev/clone_db.sh" "$template" "$db"
 trap 'dropdb --if-exists "$db"; rm -rf "$MDS_CACHE/data/filestore/$db"' EXIT
 "$MDS_ROOT/dev/odoo" -d "$db" -i mail_document_send --stop-after-init --log-level=warn
-# Odoo 11 only exports to .po/.csv/.tgz: without --language a .po is the template.
-tmp="$(mktemp -d)"
-trap 'dropdb --if-exists "$db"; rm -rf "$MDS_CACHE/data/filestore/$db" "$tmp"' EXIT
-"$MDS_ROOT/dev/odoo" -d "$db" --i18n-export="$tmp/mail_document_send.po" \
-  --modules=mail_document_send --stop-after-init --log-level=warn
 mkdir -p "$MDS_ROOT/i18n"
-mv "$tmp/mail_document_send.po" "$MDS_ROOT/i18n/mail_document_send.pot"
+# A file name ending in .pot makes Odoo export the template, without translations.
+"$MDS_ROOT/dev/odoo" -d "$db" --i18n-export="$MDS_ROOT/i18n/mail_document_send.pot" \
+  --modules=mail_document_send --stop-after-init --log-level=warn
 if [[ -f "$MDS_ROOT/i18n/fr.po" ]]; then
   msgmerge --quiet --update --backup=none --no-fuzzy-matching "$MDS_ROOT/i18n/fr.po" "$MDS_ROOT/i18n/mail_document_send.pot"
   # A msgid gone from the code is gone from fr.po too, not kept commented out.

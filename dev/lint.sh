@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Linters the best Odoo projects run: ruff (flake8's rules and more) and
-# pylint with the pylint-odoo plugin, for Odoo 11.0.
+# pylint with the pylint-odoo plugin, for Odoo 18.0.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MDS_ROOT"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Make sure the cached template database exists: Odoo with mail, sale_management
-# and account_invoicing (demo data included) and French, built once per Odoo build.
+# Make sure the cached template database exists: Odoo 18 with mail, sale_management
+# and account (demo data included) and French, built once per Odoo build.
 # Prints its name.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -9,6 +9,16 @@ exists() { [[ "$(psql -d postgres -tAc "select 1 from pg_database where datname=
 mkdir -p "$MDS_CACHE"
 exec 8>"$MDS_CACHE/template.lock"
 flock 8
+# odoo shell exits 0 whatever its script raised: read its output instead.
+odoo_shell() {
+  local out
+  out="$("$MDS_ROOT/dev/odoo" shell -d "$1" --log-level=warn 2>&1)"
+  printf '%s\n' "$out" >> "$MDS_CACHE/template-build.log"
+  if grep -q Traceback <<< "$out"; then
+    tail -40 "$MDS_CACHE/template-build.log" >&2
+    return 1
+  fi
+}
 if ! exists "$MDS_TEMPLATE_DB"; then
   building="${MDS_TEMPLATE_DB}_building"
   printf '\033[1m[setup]\033[0m building the template database %s (about 3 min, once)\n' "$MDS_TEMPLATE_DB" >&2
@@ -21,11 +31,11 @@ if ! exists "$MDS_TEMPLATE_DB"; then
   # Languages as an administrator adds them (Settings > Translations): not
   # --load-language, which would also make French every new contact's default.
   for lang in ${MDS_TEMPLATE_LANGS//,/ }; do
-    echo "env['base.language.install'].create({'lang': '$lang'}).lang_install(); env.cr.commit()" \
-      | "$MDS_ROOT/dev/odoo" shell -d "$building" --log-level=warn >> "$MDS_CACHE/template-build.log" 2>&1
+    echo "lang = env['res.lang'].with_context(active_test=False).search([('code', '=', '$lang')])
+env['base.language.install'].create({'lang_ids': [(6, 0, lang.ids)]}).lang_install(); env.cr.commit()" \
+      | odoo_shell "$building"
   done
-  "$MDS_ROOT/dev/odoo" shell -d "$building" --log-level=warn \
-    < "$MDS_ROOT/dev/warm_report_assets.py" >> "$MDS_CACHE/template-build.log" 2>&1
+  odoo_shell "$building" < "$MDS_ROOT/dev/warm_report_assets.py"
   # Renamed only once complete, so an interrupted build is never used.
   psql -d postgres -qc "ALTER DATABASE \"$building\" RENAME TO \"$MDS_TEMPLATE_DB\""
   if [[ -d "$MDS_CACHE/data/filestore/$building" ]]; then

@@ -5,13 +5,4 @@ from . import test_smtp_failure
 from . import test_retry_schedule
 from . import test_delivery_address
 from . import test_delivery_filename
-from . import test_send_document
-from . import test_mail_retry
-from . import test_mail_outcome
-from . import test_delivery_state
-from . import test_hostile_input
-from . import test_access_matrix
 from . import test_template_text
-from . import test_templates
-from . import test_queue_cost
-from . import test_hooks

@@ -5,10 +5,10 @@ a switch that lets Odoo really talk to it, and PDF reading."""
 import contextlib
 import subprocess
 import tempfile
-import threading
+from unittest.mock import patch
 
-from odoo.tests.common import SavepointCase, at_install, post_install
-from odoo.tools.safe_eval import safe_eval
+from odoo import modules
+from odoo.tests import HttpCase, tagged
 
 from .smtp_server import ScriptedSmtpServer
 
@@ -17,24 +17,13 @@ from .smtp_server import ScriptedSmtpServer
 def real_smtp_delivery():
     """Let ir.mail_server connect and send during a test.
 
-    Odoo skips SMTP entirely while the current thread is flagged `testing`;
-    the flag is restored whatever happens, or later tests would start
-    sending real mail.
-    """
-    thread = threading.currentThread()
-    previous = getattr(thread, "testing", False)
-    thread.testing = False
-    try:
+    Odoo 18 skips SMTP entirely while `odoo.modules.module.current_test` is
+    set (ir.mail_server connect() and send_email()); only that flag is
+    lifted, the test thread's `testing` flag stays, so the mail queue still
+    does not commit. Restored whatever happens, or later tests would send
+    real mail."""
+    with patch.object(modules.module, "current_test", False):
         yield
-    finally:
-        thread.testing = previous
-
-
-def list_send_context(records, xmlid):
-    """The context the list's Send by Email action `xmlid` opens the
-    composer with, `records` selected."""
-    action = records.env.ref(xmlid).read()[0]
-    return dict(safe_eval(action["context"]), active_model=records._name, active_ids=records.ids)
 
 
 def pdf_text(data):
@@ -45,44 +34,33 @@ def pdf_text(data):
         return subprocess.check_output(["pdftotext", "-layout", handle.name, "-"]).decode()
 
 
-# Post-install: during at-install tests the loading thread holds the registry
-# lock, so wkhtmltopdf's request for the report CSS would wait forever.
-@at_install(False)
-@post_install(True)
-class SmtpCase(SavepointCase):
+@tagged("post_install", "-at_install")
+class SmtpCase(HttpCase):
     """A test case with a real SMTP server and the outgoing mail server
-    record that points Odoo at it. Reports render as real PDFs: dev/test.sh
-    sets --test-report-directory, without which Odoo 11.0.7 renders HTML
-    in tests."""
+    record that points Odoo at it. Reports render as real PDFs
+    (force_report_rendering: in test mode Odoo 18 renders HTML otherwise).
+
+    An HttpCase for its registry test mode: the thread running the tests
+    holds the registry lock, so wkhtmltopdf's request for the report CSS
+    would wait for ever; in test mode the test server answers it on the
+    test's own cursor."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.smtp = None
-        try:
-            cls.smtp = ScriptedSmtpServer().start()
-            cls.env["ir.mail_server"].search([]).write({"active": False})
-            cls.mail_server = cls.env["ir.mail_server"].create(
-                {
-                    "name": "Test SMTP server",
-                    "smtp_host": cls.smtp.host,
-                    "smtp_port": cls.smtp.port,
-                    "smtp_encryption": "none",
-                    "sequence": 1,
-                }
-            )
-        except Exception:
-            # unittest skips tearDownClass when setUpClass fails: the class's
-            # cursor would stay open with its locks, and every later class
-            # would wait on them for ever.
-            cls.tearDownClass()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.smtp:
-            cls.smtp.stop()
-        super().tearDownClass()
+        cls.env = cls.env(context=dict(cls.env.context, force_report_rendering=True))
+        cls.smtp = ScriptedSmtpServer().start()
+        cls.addClassCleanup(cls.smtp.stop)
+        cls.env["ir.mail_server"].search([]).write({"active": False})
+        cls.mail_server = cls.env["ir.mail_server"].create(
+            {
+                "name": "Test SMTP server",
+                "smtp_host": cls.smtp.host,
+                "smtp_port": cls.smtp.port,
+                "smtp_encryption": "none",
+                "sequence": 1,
+            }
+        )
 
     def setUp(self):
         super().setUp()
@@ -91,10 +69,10 @@ class SmtpCase(SavepointCase):
     def flush_mail_queue(self):
         """Send what is queued through the real SMTP server.
 
-        Not through process_email_queue(): outside test mode it commits after
-        each mail, which would end the test's transaction."""
+        Through process_email_queue(), as the mail cron does: in a test
+        thread it does not commit."""
         with real_smtp_delivery():
-            self.env["mail.mail"].search([("state", "=", "outgoing")]).send()
+            self.env["mail.mail"].process_email_queue()
 
     def assert_one_mail_to(self, *addresses):
         """Exactly one message reached the server, for exactly `addresses`."""

@@ -1,6 +1,7 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import unittest
+
+from odoo.tests import BaseCase
 
 from ..delivery.address import (
     MALFORMED,
@@ -43,7 +44,7 @@ INVALID = [
 ]
 
 
-class TestDeliveryAddress(unittest.TestCase):
+class TestDeliveryAddress(BaseCase):
     """The plain address check used before sending, without Odoo."""
 
     def test_valid_addresses(self):

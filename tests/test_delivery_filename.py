@@ -1,12 +1,13 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import unittest
+
+from odoo.tests import BaseCase
 
 from ..delivery.filename import safe_filename
 from ..delivery.header import one_line, safe_address_header
 
 
-class TestDeliveryFilename(unittest.TestCase):
+class TestDeliveryFilename(BaseCase):
     """File names safe on every filesystem, without Odoo."""
 
     def test_table(self):
@@ -25,7 +26,7 @@ class TestDeliveryFilename(unittest.TestCase):
                 self.assertEqual(safe_filename(name), expected)
 
 
-class TestDeliveryHeader(unittest.TestCase):
+class TestDeliveryHeader(BaseCase):
     def test_one_line(self):
         self.assertEqual(one_line("Hello\r\nBcc: x@example.com"), "Hello Bcc: x@example.com")
         self.assertEqual(one_line("a\tb"), "a\tb")

@@ -1,7 +1,8 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
-import unittest
+
+from odoo.tests import BaseCase
 
 from ..delivery.retry import next_attempt
 
@@ -9,7 +10,7 @@ NOW = datetime.datetime(2026, 1, 1, 12, 0)
 MIN = datetime.timedelta(minutes=1)
 
 
-class TestRetrySchedule(unittest.TestCase):
+class TestRetrySchedule(BaseCase):
     def test_default_backoff(self):
         waits = [next_attempt(count, NOW, max_attempts=6) - NOW for count in range(1, 6)]
         self.assertEqual(waits, [5 * MIN, 15 * MIN, 60 * MIN, 240 * MIN, 720 * MIN])

@@ -3,7 +3,8 @@
 import smtplib
 import socket
 import ssl
-import unittest
+
+from odoo.tests import BaseCase
 
 from ..delivery import smtp_failure as sf
 
@@ -88,7 +89,7 @@ TABLE = [
 ]
 
 
-class TestSmtpFailure(unittest.TestCase):
+class TestSmtpFailure(BaseCase):
     def test_table_of_real_replies(self):
         for exc, expected_type, expected_code in TABLE:
             with self.subTest(exc=exc):

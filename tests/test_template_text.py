@@ -1,6 +1,7 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import unittest
+
+from odoo.tests import BaseCase
 
 from ..delivery.template_text import generalize
 
@@ -8,7 +9,7 @@ NAME = "${object.name}"
 PARTNER = "${object.partner_id.name}"
 
 
-class TestGeneralize(unittest.TestCase):
+class TestGeneralize(BaseCase):
     """A message saved as a template forgets its document, without Odoo."""
 
     def test_table(self):
