@@ -10,5 +10,4 @@
     "author": "mail_document_send contributors",
     "license": "AGPL-3",
     "depends": ["mail", "sale_management", "account"],
-    "data": [],
 }

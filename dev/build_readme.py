@@ -7,6 +7,7 @@ import sys
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 SECTIONS = [
     ("DESCRIPTION", None),
+    ("INSTALL", "Installation"),
     ("CONFIGURE", "Configuration"),
     ("USAGE", "Usage"),
     ("DELIVERY", "What is guaranteed"),

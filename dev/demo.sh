@@ -10,6 +10,13 @@ export MDS_ROOT MDS_CATCHER_SMTP_PORT="$CATCHER_SMTP_PORT" MDS_DEMO_URL="http://
 
 "$MDS_ROOT/dev/bootstrap.sh"
 template="$("$MDS_ROOT/dev/template_db.sh")"
+# The catcher first: building the demo database sends mail to it.
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+"$MDS_VENV/bin/python" "$MDS_ROOT/dev/mail_catcher.py" --smtp-port "$CATCHER_SMTP_PORT" \
+  --http-port "$CATCHER_HTTP_PORT" --dir "$MDS_CACHE/mailbox" &
+pids+=($!)
 # The demo database is rebuilt when the script that fills it changes.
 setup_hash="$(_mds_hash "$MDS_ROOT/dev/demo_setup.py")"
 built_hash="$(psql -d "$MDS_DEMO_DB" -tAc "select value from ir_config_parameter
@@ -22,22 +29,14 @@ if [[ "$(psql -d postgres -tAc "select 1 from pg_database where datname='$MDS_DE
   echo "[demo] creating the demo database $MDS_DEMO_DB" >&2
   "$MDS_ROOT/dev/clone_db.sh" "$template" "$MDS_DEMO_DB.new"
   "$MDS_ROOT/dev/odoo" -d "$MDS_DEMO_DB.new" -i mail_document_send --stop-after-init --log-level=warn
-  "$MDS_ROOT/dev/odoo" shell -d "$MDS_DEMO_DB.new" --log-level=warn < "$MDS_ROOT/dev/demo_setup.py"
-  psql -qd "$MDS_DEMO_DB.new" -c "INSERT INTO ir_config_parameter (key, value)
-    VALUES ('mail_document_send.demo_setup', '$setup_hash')"
   psql -d postgres -qc "ALTER DATABASE \"$MDS_DEMO_DB.new\" RENAME TO \"$MDS_DEMO_DB\""
   mv "$MDS_CACHE/data/filestore/$MDS_DEMO_DB.new" "$MDS_CACHE/data/filestore/$MDS_DEMO_DB"
+  fill_demo=1
 else
   echo "[demo] updating the addon on $MDS_DEMO_DB" >&2
   "$MDS_ROOT/dev/odoo" -d "$MDS_DEMO_DB" -u mail_document_send --stop-after-init --log-level=warn
 fi
 
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
-"$MDS_VENV/bin/python" "$MDS_ROOT/dev/mail_catcher.py" --smtp-port "$CATCHER_SMTP_PORT" \
-  --http-port "$CATCHER_HTTP_PORT" --dir "$MDS_CACHE/mailbox" &
-pids+=($!)
 cat <<MSG
 
   Odoo:          http://localhost:$HTTP_PORT   (database $MDS_DEMO_DB)
@@ -45,17 +44,21 @@ cat <<MSG
   Mail catcher:  http://localhost:$CATCHER_HTTP_PORT   (SMTP 127.0.0.1:$CATCHER_SMTP_PORT)
 
   Try: Sales > Quotations > open one > Send by email > Send; the mail and
-  its PDF show up in the mail catcher.
+  its PDF show up in the mail catcher (one quotation was sent already when
+  the database was created, its mail is in the catcher's mailbox).
   Outbox: as admin, Settings > Activate the developer mode, then Settings >
-  Technical > Email > Emails: one mail sent (SO001), one failed for good
-  (INV/2026/0004, refused by the server: Failed filter, Failure Reason tab,
-  Retry then Send Now) and one waiting for its automatic retry (SO002, due
-  5 minutes after the database was created; the queue then delivers it to
-  the catcher). Technical > Email > Delivery journal lists every attempt;
-  the invoice shows an "Email failed" badge and an activity.
+  Technical > Email > Emails.
   Ctrl-C stops Odoo and the mail catcher.
 
 MSG
 "$MDS_ROOT/dev/odoo" -d "$MDS_DEMO_DB" --db-filter="^$MDS_DEMO_DB\$" --http-port="$HTTP_PORT" --log-level=info &
 pids+=($!)
-wait "${pids[-1]}"
+odoo_pid=$!
+if [[ "${fill_demo:-}" == 1 ]]; then
+  # With the server up: wkhtmltopdf loads the PDFs' CSS from it.
+  for _ in $(seq 120); do curl -sf -o /dev/null "http://localhost:$HTTP_PORT/web/login" && break; sleep 0.5; done
+  "$MDS_ROOT/dev/odoo_shell.sh" "$MDS_DEMO_DB" < "$MDS_ROOT/dev/demo_setup.py"
+  psql -qd "$MDS_DEMO_DB" -c "INSERT INTO ir_config_parameter (key, value)
+    VALUES ('mail_document_send.demo_setup', '$setup_hash')"
+fi
+wait "$odoo_pid"

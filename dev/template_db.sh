@@ -9,15 +9,9 @@ exists() { [[ "$(psql -d postgres -tAc "select 1 from pg_database where datname=
 mkdir -p "$MDS_CACHE"
 exec 8>"$MDS_CACHE/template.lock"
 flock 8
-# odoo shell exits 0 whatever its script raised: read its output instead.
 odoo_shell() {
-  local out
-  out="$("$MDS_ROOT/dev/odoo" shell -d "$1" --log-level=warn 2>&1)"
-  printf '%s\n' "$out" >> "$MDS_CACHE/template-build.log"
-  if grep -q Traceback <<< "$out"; then
-    tail -40 "$MDS_CACHE/template-build.log" >&2
-    return 1
-  fi
+  "$MDS_ROOT/dev/odoo_shell.sh" "$1" >> "$MDS_CACHE/template-build.log" 2>&1 \
+    || { tail -40 "$MDS_CACHE/template-build.log" >&2; return 1; }
 }
 if ! exists "$MDS_TEMPLATE_DB"; then
   building="${MDS_TEMPLATE_DB}_building"

@@ -13,7 +13,9 @@ class TestStockSendOnOdoo18(SmtpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls.env["res.partner"].create({"name": "Platform Customer", "email": "customer@example.com"})
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Platform Customer", "email": "customer@example.com"}
+        )
 
     def test_quotation_mail_carries_the_real_pdf(self):
         order = self.env["sale.order"].create(

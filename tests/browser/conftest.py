@@ -75,8 +75,9 @@ def odoo(smtp, tmp_path_factory):
     sql(db, "UPDATE ir_mail_server SET active = false")
     sql(
         db,
-        "INSERT INTO ir_mail_server (name, smtp_host, smtp_port, smtp_encryption, sequence, active)"
-        " VALUES ('Browser test SMTP', '127.0.0.1', %d, 'none', 1, true)" % smtp.port,
+        "INSERT INTO ir_mail_server (name, smtp_host, smtp_port, smtp_encryption, smtp_authentication,"
+        " sequence, active)"
+        " VALUES ('Browser test SMTP', '127.0.0.1', %d, 'none', 'login', 1, true)" % smtp.port,
     )
     sql(db, "DELETE FROM ir_config_parameter WHERE key IN ('web.base.url', 'report.url')")
     sql(
@@ -131,7 +132,10 @@ class Rpc:
         )
 
     def ref(self, xmlid):
-        return self("ir.model.data", "xmlid_to_res_id", xmlid, True)
+        module, name = xmlid.split(".", 1)
+        domain = [("module", "=", module), ("name", "=", name)]
+        rows = self("ir.model.data", "search_read", domain, ["res_id"])
+        return rows[0]["res_id"] if rows else False
 
 
 @pytest.fixture(scope="session")
