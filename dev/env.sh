@@ -8,7 +8,7 @@ _mds_hash() { cat "$@" | sha256sum | cut -c1-12; }
 # Odoo 18.0's source: $ODOO_SRC when set, else the archive in ../shared/platform
 # (unpacked into the cache), else a shallow clone of odoo/odoo 18.0 (see
 # dev/odoo_source.sh, which also tells which one it used).
-MDS_ODOO_ARCHIVE="$(ls "$MDS_ROOT"/../shared/platform/odoo-18.0-*.tar.xz 2>/dev/null | tail -1)"
+MDS_ODOO_ARCHIVE="$(ls "$MDS_ROOT"/../shared/platform/odoo-18.0-*.tar.xz 2>/dev/null | tail -1 || true)"
 if [[ -n "${ODOO_SRC:-}" ]]; then
   MDS_ODOO_SRC="$(cd "$ODOO_SRC" && pwd)"
   MDS_ODOO_ORIGIN="ODOO_SRC"
