@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Linters the best Odoo projects run: ruff (flake8's rules and more) and
-# pylint with the pylint-odoo plugin, for Odoo 18.0.
+# Linters the best Odoo projects run: ruff (flake8's rules and more),
+# pylint with the pylint-odoo plugin for Odoo 18.0, and OCA's pre-commit
+# checks of the module (manifest, XML, translations).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MDS_ROOT"
@@ -13,3 +14,5 @@ rm -rf "$copy" && mkdir -p "$copy"
 git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$copy"
 # Odoo is not importable from the tools environment: its imports cannot resolve.
 "$MDS_TOOLS_VENV/bin/pylint" --rcfile="$MDS_ROOT/.pylintrc" --disable=import-error,no-member,no-name-in-module "$copy"
+"$MDS_TOOLS_VENV/bin/oca-checks-odoo-module" "$copy"
+"$MDS_TOOLS_VENV/bin/oca-checks-po" "$copy"/i18n/*.po "$copy"/i18n/*.pot
