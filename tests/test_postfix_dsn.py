@@ -1,0 +1,147 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A real Postfix writes the bounce, its pipe delivers it, dsn.py reads it.
+
+No Odoo here (the Odoo end of the loop comes with the outbox): Postfix runs
+on loopback with its own spool under a temporary folder, relays to a
+scripted aiosmtpd that refuses the recipient, writes the DSN itself to the
+bounce address, and hands it to dev/mailgate.py (--maildir) through a pipe
+transport, the way a production server hands bounces to Odoo.
+
+If Postfix cannot be installed or started, setUpClass raises
+PostfixUnavailable saying why: the class fails, it is never skipped.
+"""
+
+import email.utils
+import shutil
+import tempfile
+
+from odoo.tests import BaseCase
+
+from ..delivery.dsn import DELAYED, FAILED, HARD, SOFT, parse_dsn
+from .postfix_harness import PostfixInstance
+from .smtp_server import ScriptedSmtpServer
+
+BOUNCE = "bounce@odoo.test"
+
+
+def odoo_like_message(message_id, to, size=0):
+    """A mail shaped like Odoo 18's (Message-ID from
+    generate_tracking_message_id, Return-Path = the bounce alias)."""
+    filler = "".join("Line %05d of the attached quotation, as a PDF would weigh.\r\n" % i for i in range(size // 60))
+    return (
+        "Return-Path: <%(bounce)s>\r\n"
+        "From: \"Shop SA\" <sales@odoo.test>\r\n"
+        "To: %(to)s\r\n"
+        "Subject: Shop SA Quotation (Ref S00007)\r\n"
+        "Message-Id: %(mid)s\r\n"
+        "Date: %(date)s\r\n"
+        "X-Odoo-Objects: sale.order-7\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Hello,\r\n\r\nYour quotation S00007 is attached.\r\n%(filler)s"
+    ) % {"bounce": BOUNCE, "to": ", ".join(to), "mid": message_id, "date": email.utils.formatdate(), "filler": filler}
+
+
+class TestPostfixDsn(BaseCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.folder = tempfile.mkdtemp(prefix="mds-postfix-")
+        cls.addClassCleanup(shutil.rmtree, cls.folder, ignore_errors=True)
+        cls.next_hop = ScriptedSmtpServer().start()
+        cls.addClassCleanup(cls.next_hop.stop)
+        cls.postfix = PostfixInstance(
+            cls.folder,
+            relay_port=cls.next_hop.port,
+            bounce_address=BOUNCE,
+            # A deferred mail is retried every second and warned about
+            # after one, so that a "delayed" DSN comes within the test.
+            extra_config={
+                "delay_warning_time": "1s",
+                "queue_run_delay": "1s",
+                "minimal_backoff_time": "1s",
+                "maximal_backoff_time": "2s",
+            },
+        )
+        cls.postfix.start()
+        cls.addClassCleanup(cls.postfix.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.next_hop.reset()
+        self.seen = len(self.postfix.gateway_files())
+
+    def wait_for_bounce(self):
+        files = self.postfix.wait_for_gateway(self.seen + 1, timeout=30)
+        self.assertEqual(
+            len(files), self.seen + 1,
+            "no DSN reached the gateway.\nqueue: %s\nlog:\n%s" % (self.postfix.queue(), self.postfix.log()[-3000:]),
+        )  # fmt: skip
+        with open(files[-1], "rb") as handle:
+            return handle.read()
+
+    def test_refused_recipient_bounces_through_postfix(self):
+        message_id = "<611802837501.1795994057.5183-openerp-7-sale.order@odoo.test>"
+        self.next_hop.refuse("customer@example.com", "550 5.1.1 <%s>: Recipient address rejected: User unknown")
+        # Postfix accepts the mail (250): delivery is not known yet.
+        refused = self.postfix.submit(BOUNCE, ["customer@example.com"], odoo_like_message(message_id, ["customer@example.com"]))
+        self.assertEqual(refused, {})
+        raw = self.wait_for_bounce()
+        self.assertEqual(self.next_hop.received, [], "the next hop refused the recipient")
+        report = parse_dsn(raw)
+        self.assertIsNotNone(report, raw[:2000])
+        self.assertEqual(report.source, "rfc3464")
+        self.assertEqual(report.original_message_id, message_id)
+        self.assertEqual(report.reporting_mta, self.postfix.hostname)
+        (status,) = report.recipients
+        self.assertEqual(status.recipient, "customer@example.com")
+        self.assertEqual((status.action, status.status, status.severity), (FAILED, "5.1.1", HARD))
+        self.assertEqual(status.diagnostic_code, "550 5.1.1 <customer@example.com>: Recipient address rejected: User unknown")
+        self.assertEqual(status.remote_mta, "127.0.0.1")
+        # Postfix wrote it to the bounce address, as a multipart/report
+        # (what Odoo's _detect_is_bounce recognises).
+        headers = email.message_from_bytes(raw)
+        self.assertEqual(headers["To"], BOUNCE)
+        self.assertEqual(headers.get_content_type(), "multipart/report")
+        self.assertIn("MAILER-DAEMON", headers["From"])
+
+    def test_big_mail_comes_back_with_headers_only(self):
+        # Above bounce_size_limit (50 kB, less than a quotation's PDF),
+        # Postfix returns only the headers: text/rfc822-headers.
+        message_id = "<998877.1795994100.42-openerp-42-account.move@odoo.test>"
+        self.next_hop.refuse("ap@example.com", "550 5.1.1 <%s>: Recipient address rejected: User unknown")
+        self.postfix.submit(BOUNCE, ["ap@example.com"], odoo_like_message(message_id, ["ap@example.com"], size=80000))
+        raw = self.wait_for_bounce()
+        self.assertIn(b"Content-Type: text/rfc822-headers", raw)
+        self.assertNotIn(b"Line 01000 of the attached", raw)
+        report = parse_dsn(raw)
+        self.assertEqual(report.original_message_id, message_id)
+        self.assertEqual([(r.recipient, r.status) for r in report.recipients], [("ap@example.com", "5.1.1")])
+
+    def test_one_of_three_recipients_refused(self):
+        message_id = "<1234.1795994200.7-openerp-9-sale.order@odoo.test>"
+        to = ["buyer@example.com", "gone@example.com", "boss@example.com"]
+        self.next_hop.refuse("gone@example.com", "550 5.1.1 <%s>: Recipient address rejected: User unknown")
+        self.postfix.submit(BOUNCE, to, odoo_like_message(message_id, to))
+        raw = self.wait_for_bounce()
+        report = parse_dsn(raw)
+        self.assertEqual([r.recipient for r in report.recipients], ["gone@example.com"])
+        self.assertEqual(report.recipients[0].severity, HARD)
+        # The two others were delivered, in one transaction.
+        (delivered,) = self.next_hop.wait_for(1)
+        self.assertEqual(sorted(delivered.rcpt_tos), ["boss@example.com", "buyer@example.com"])
+        self.assertEqual(delivered.message_id, message_id)
+
+    def test_temporary_refusal_gives_a_delayed_warning(self):
+        message_id = "<5555.1795994300.1-openerp-3-sale.order@odoo.test>"
+        self.next_hop.refuse("busy@example.com", "450 4.2.1 <%s>: Mailbox busy, try again later")
+        self.postfix.submit(BOUNCE, ["busy@example.com"], odoo_like_message(message_id, ["busy@example.com"]))
+        raw = self.wait_for_bounce()
+        self.assertIn(b"Delayed Mail (still being retried)", raw)
+        report = parse_dsn(raw)
+        self.assertEqual(report.original_message_id, message_id)
+        (status,) = report.recipients
+        self.assertEqual((status.recipient, status.action, status.status), ("busy@example.com", DELAYED, "4.2.1"))
+        self.assertEqual(status.severity, SOFT)
+        self.assertIn("Mailbox busy", status.diagnostic_code)
