@@ -28,10 +28,12 @@ removed: a bounce is written by a stranger, and its values end up in
 journal rows, chatter notes and activity summaries.
 """
 
+import base64
 import email
 import email.policy
+import quopri
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 FAILED = "failed"
 DELAYED = "delayed"
@@ -161,7 +163,6 @@ class DeliveryReport:
     reporting_mta: str = ""
     #: "rfc3464" for a standard report, "qmail" or "text" when read from prose.
     source: str = "rfc3464"
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def message_ids(self):
@@ -213,6 +214,16 @@ def _field_blocks(part):
     """The field blocks of a message/delivery-status part, as lists of
     (lowercase name, value) pairs: the per-message block first."""
     payload = part.get_payload()
+    encoding = str(part.get("Content-Transfer-Encoding") or "").strip().lower()
+    if isinstance(payload, list) and encoding in ("base64", "quoted-printable"):
+        # Some MTAs encode the report; the email package then parses the
+        # encoded text as field blocks (garbage). Decode it and split it here.
+        encoded = "\n".join(
+            "".join("%s:%s\n" % item for item in block.raw_items()) + "\n" + str(block.get_payload())
+            for block in payload
+        ).encode("ascii", "replace")
+        decoded = base64.b64decode(encoded) if encoding == "base64" else quopri.decodestring(encoded)
+        return _split_blocks(decoded.decode("utf-8", "replace"))
     if isinstance(payload, list):
         # The email package parses message/delivery-status into one
         # Message per block; keep the raw values (no header-registry parsing).
@@ -232,21 +243,20 @@ def _raw_header(block, name):
 
 def _split_blocks(text):
     """Split RFC 822-style field blocks separated by blank lines."""
-    blocks, block, last = [], [], None
+    blocks, block = [], []
     for line in text.replace("\r\n", "\n").split("\n"):
         if not line.strip():
             if block:
                 blocks.append(block)
-            block, last = [], None
+            block = []
             continue
-        if line[:1] in (" ", "\t") and last is not None:
-            name, value = block[last]
-            block[last] = (name, value + " " + line.strip())
+        if line[:1] in (" ", "\t") and block:
+            name, value = block[-1]
+            block[-1] = (name, value + " " + line.strip())
             continue
         if ":" in line:
             name, value = line.split(":", 1)
             block.append((name.strip().lower(), value.strip()))
-            last = len(block) - 1
     if block:
         blocks.append(block)
     return blocks
@@ -280,7 +290,9 @@ def _parse_rfc3464(message):
         recipients.append(
             RecipientStatus(
                 recipient=_address(rcpt),
-                original_recipient=_address(block["original-recipient"]) if block.get("original-recipient") else "",
+                original_recipient=_address(block["original-recipient"])
+                if block.get("original-recipient")
+                else "",
                 action=action,
                 status=status,
                 diagnostic_code=diagnostic,
@@ -468,7 +480,8 @@ def _parse_text_fallback(message):
     original_id, microsoft_id = _original_ids(message)
     return DeliveryReport(
         recipients=tuple(
-            RecipientStatus(recipient=a, action=FAILED, status=status, diagnostic_code=reason) for a in addresses
+            RecipientStatus(recipient=a, action=FAILED, status=status, diagnostic_code=reason)
+            for a in addresses
         ),
         original_message_id=original_id,
         microsoft_original_message_id=microsoft_id,

@@ -133,7 +133,9 @@ def main(argv=None):
             print("mailgate: Odoo refused the credentials of %r" % conf["user"], file=sys.stderr)
             return EX_TEMPFAIL
         # Odoo ran and refused this mail: retrying will not help.
-        print("mailgate: Odoo refused the mail: %s" % exc.faultString.strip().splitlines()[-1:], file=sys.stderr)
+        print(
+            "mailgate: Odoo refused the mail: %s" % exc.faultString.strip().splitlines()[-1:], file=sys.stderr
+        )
         return EX_DATAERR
     except PermissionError as exc:
         print("mailgate: %s" % exc, file=sys.stderr)

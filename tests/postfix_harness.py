@@ -87,7 +87,11 @@ def ensure_postfix():
             if result.returncode != 0:
                 raise PostfixUnavailable(
                     "apt-get install postfix failed (exit %s): %s%s"
-                    % (result.returncode, (update.stderr or "")[-500:], (result.stderr or result.stdout)[-1500:])
+                    % (
+                        result.returncode,
+                        (update.stderr or "")[-500:],
+                        (result.stderr or result.stdout)[-1500:],
+                    )
                 )
         if not os.path.exists(POSTFIX):
             raise PostfixUnavailable("apt-get installed postfix but %s is missing" % POSTFIX)
@@ -251,7 +255,8 @@ class PostfixInstance:
         result = self._postfix("start")
         if result.returncode != 0:
             raise PostfixUnavailable(
-                "postfix start failed: %s\n%s" % ((result.stderr or result.stdout).strip(), self.log()[-2000:])
+                "postfix start failed: %s\n%s"
+                % ((result.stderr or result.stdout).strip(), self.log()[-2000:])
             )
         self.started = True
         self._wait_listening()
@@ -266,7 +271,9 @@ class PostfixInstance:
             except OSError:
                 time.sleep(0.1)
         self.stop()
-        raise PostfixUnavailable("Postfix did not listen on 127.0.0.1:%d:\n%s" % (self.port, self.log()[-2000:]))
+        raise PostfixUnavailable(
+            "Postfix did not listen on 127.0.0.1:%d:\n%s" % (self.port, self.log()[-2000:])
+        )
 
     def master_pid(self):
         try:

@@ -3,9 +3,11 @@
 """delivery/dsn.py on bounces as Postfix, Exim, Microsoft 365, Gmail and
 qmail write them (tests/dsn_samples/)."""
 
+import base64
 import email
 import email.policy
 import os
+import quopri
 
 from odoo.tests import BaseCase
 
@@ -34,7 +36,9 @@ class TestDsnParser(BaseCase):
             "<302734518114913.1764490444.803311586380005-openerp-42-account.move@odoo.shop.example>",
         )
         self.assertEqual(report.microsoft_original_message_id, "")
-        self.assertEqual([r.recipient for r in report.recipients], ["accounting@customer.example", "ceo@customer.example"])
+        self.assertEqual(
+            [r.recipient for r in report.recipients], ["accounting@customer.example", "ceo@customer.example"]
+        )
         accounting, ceo = report.recipients
         self.assertRecipient(
             accounting,
@@ -71,16 +75,20 @@ class TestDsnParser(BaseCase):
         self.assertIn("Greylisted", status.diagnostic_code)
         self.assertEqual(report.hard(), [])
         self.assertEqual(
-            report.message_ids, ["<117350263904175.1764490929.512807846069336-openerp-7-sale.order@odoo.shop.example>"]
+            report.message_ids,
+            ["<117350263904175.1764490929.512807846069336-openerp-7-sale.order@odoo.shop.example>"],
         )
 
     def test_postfix_expired_is_hard_despite_4xx(self):
         # Postfix gives up after maximal_queue_lifetime with the last
         # temporary status: Action failed is final, the mail never arrives.
         (status,) = parse_dsn(sample("postfix_expired.eml")).recipients
-        self.assertRecipient(status, action=FAILED, status="4.4.1", severity=HARD, diagnostic_type="x-postfix")
+        self.assertRecipient(
+            status, action=FAILED, status="4.4.1", severity=HARD, diagnostic_type="x-postfix"
+        )
         self.assertEqual(
-            status.diagnostic_code, "connect to mx.slow-customer.example[203.0.113.7]:25: Connection timed out"
+            status.diagnostic_code,
+            "connect to mx.slow-customer.example[203.0.113.7]:25: Connection timed out",
         )
         self.assertEqual(status.remote_mta, "")
 
@@ -94,8 +102,12 @@ class TestDsnParser(BaseCase):
         jane, sales = report.recipients
         # Exim writes Status: 5.0.0 for every failure: the remote server's
         # own code from Diagnostic-Code is the precise one.
-        self.assertRecipient(jane, recipient="jane.doe@client.example", action=FAILED, status="5.1.1", severity=HARD)
-        self.assertRecipient(sales, recipient="sales@client.example", action=FAILED, status="5.7.1", severity=HARD)
+        self.assertRecipient(
+            jane, recipient="jane.doe@client.example", action=FAILED, status="5.1.1", severity=HARD
+        )
+        self.assertRecipient(
+            sales, recipient="sales@client.example", action=FAILED, status="5.7.1", severity=HARD
+        )
         self.assertEqual(sales.diagnostic_code, "554 5.7.1 Message rejected as spam")
         self.assertEqual(sales.remote_mta, "mx.client.example")
 
@@ -103,7 +115,12 @@ class TestDsnParser(BaseCase):
         report = parse_dsn(sample("exim_delayed_headers.eml"))
         (status,) = report.recipients
         self.assertRecipient(
-            status, recipient="buyer@busy.example", action=DELAYED, status="4.2.2", severity=SOFT, remote_mta="mx.busy.example"
+            status,
+            recipient="buyer@busy.example",
+            action=DELAYED,
+            status="4.2.2",
+            severity=SOFT,
+            remote_mta="mx.busy.example",
         )
         self.assertEqual(
             report.original_message_id,
@@ -113,7 +130,9 @@ class TestDsnParser(BaseCase):
     def test_exchange_online_keeps_microsoft_original_message_id(self):
         report = parse_dsn(sample("exchange_online_headers.eml"))
         odoo_id = "<489512370081946.1764492008.402131080627441-openerp-51-account.move@odoo.shop.example>"
-        exchange_id = "<DB9PR04MB8123A1B2C3D4E5F60718293A4B5C6D7E8F90@DB9PR04MB8123.eurprd04.prod.outlook.com>"
+        exchange_id = (
+            "<DB9PR04MB8123A1B2C3D4E5F60718293A4B5C6D7E8F90@DB9PR04MB8123.eurprd04.prod.outlook.com>"
+        )
         self.assertEqual(report.original_message_id, exchange_id)
         self.assertEqual(report.microsoft_original_message_id, odoo_id)
         # The sender's own id first: that is the one Odoo stored.
@@ -141,7 +160,11 @@ class TestDsnParser(BaseCase):
         (status,) = report.recipients
         # Gmail's Remote-MTA carries a comment: the host alone is kept.
         self.assertRecipient(
-            status, recipient="old.contact@gone.example", action=FAILED, status="5.1.1", remote_mta="mx.gone.example"
+            status,
+            recipient="old.contact@gone.example",
+            action=FAILED,
+            status="5.1.1",
+            remote_mta="mx.gone.example",
         )
 
     def test_gmail_empty_report_falls_back_on_text(self):
@@ -150,8 +173,12 @@ class TestDsnParser(BaseCase):
         report = parse_dsn(sample("gmail_empty_report.eml"))
         self.assertEqual(report.source, "text")
         (status,) = report.recipients
-        self.assertRecipient(status, recipient="purchasing@disabled.example", action=FAILED, status="5.2.1", severity=HARD)
-        self.assertEqual(status.diagnostic_code, "550 5.2.1 The email account that you tried to reach is disabled.")
+        self.assertRecipient(
+            status, recipient="purchasing@disabled.example", action=FAILED, status="5.2.1", severity=HARD
+        )
+        self.assertEqual(
+            status.diagnostic_code, "550 5.2.1 The email account that you tried to reach is disabled."
+        )
         self.assertEqual(
             report.original_message_id,
             "<209447510186265.1764498650.114321708679199-openerp-60-account.move@odoo.shop.example>",
@@ -186,7 +213,12 @@ class TestDsnParser(BaseCase):
         report = parse_dsn(sample("postfix_real_refused.eml"))
         (status,) = report.recipients
         self.assertRecipient(
-            status, recipient="customer@example.com", action=FAILED, status="5.1.1", severity=HARD, remote_mta="127.0.0.1"
+            status,
+            recipient="customer@example.com",
+            action=FAILED,
+            status="5.1.1",
+            severity=HARD,
+            remote_mta="127.0.0.1",
         )
         self.assertTrue(report.original_message_id.endswith("-openerp-7-sale.order@odoo.test>"))
 
@@ -250,3 +282,35 @@ class TestDsnParser(BaseCase):
         raw = sample("postfix_delayed.eml").replace(b"Action: delayed\n", b"")
         (status,) = parse_dsn(raw).recipients
         self.assertEqual((status.action, status.severity), (DELAYED, SOFT))
+
+    def test_encoded_report(self):
+        # Some MTAs base64- or QP-encode the delivery-status part; the email
+        # package would read the encoded text as fields.
+        report = (
+            "Reporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; a@b.example\r\n"
+            "Action: failed\r\nStatus: 5.1.1\r\n"
+            "Diagnostic-Code: smtp; 550 5.1.1 utilisateur inconnu \u00e9 = x\r\n  folded\r\n"
+        ).encode()
+        for encoding, body in (
+            ("base64", base64.encodebytes(report)),
+            ("quoted-printable", quopri.encodestring(report)),
+        ):
+            raw = (
+                b"From: MAILER-DAEMON@mx.example\r\nTo: bounce@shop.example\r\nMIME-Version: 1.0\r\n"
+                b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n'
+                b"--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+                b"--b\r\nContent-Type: message/delivery-status\r\nContent-Transfer-Encoding: "
+                + encoding.encode()
+                + b"\r\n\r\n"
+                + body
+                + b"\r\n--b--\r\n"
+            )
+            (status,) = parse_dsn(raw).recipients
+            self.assertEqual(
+                (status.recipient, status.action, status.status, status.reporting_mta),
+                ("a@b.example", FAILED, "5.1.1", "mx.example"),
+                encoding,
+            )
+            self.assertEqual(
+                status.diagnostic_code, "550 5.1.1 utilisateur inconnu \u00e9 = x folded", encoding
+            )

@@ -2,23 +2,33 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A real Postfix writes the bounce, its pipe delivers it, dsn.py reads it.
 
-No Odoo here (the Odoo end of the loop comes with the outbox): Postfix runs
+TestPostfixDsn, without Odoo: Postfix runs
 on loopback with its own spool under a temporary folder, relays to a
 scripted aiosmtpd that refuses the recipient, writes the DSN itself to the
 bounce address, and hands it to dev/mailgate.py (--maildir) through a pipe
 transport, the way a production server hands bounces to Odoo.
+
+TestPostfixBounceToOdoo closes the loop through stock Odoo 18: Odoo sends
+through Postfix, the DSN comes back through the pipe and dev/mailgate.py's
+XML-RPC call to `mail.thread.message_process` on the test server, and
+stock's `_routing_handle_bounce` marks the notification. (The document's
+"bounced" state comes with the outbox's delivery state.)
 
 If Postfix cannot be installed or started, setUpClass raises
 PostfixUnavailable saying why: the class fails, it is never skipped.
 """
 
 import email.utils
+import os
+import re
 import shutil
 import tempfile
+import time
 
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, HttpCase, tagged
 
 from ..delivery.dsn import DELAYED, FAILED, HARD, SOFT, parse_dsn
+from .common import real_smtp_delivery
 from .postfix_harness import PostfixInstance
 from .smtp_server import ScriptedSmtpServer
 
@@ -28,10 +38,12 @@ BOUNCE = "bounce@odoo.test"
 def odoo_like_message(message_id, to, size=0):
     """A mail shaped like Odoo 18's (Message-ID from
     generate_tracking_message_id, Return-Path = the bounce alias)."""
-    filler = "".join("Line %05d of the attached quotation, as a PDF would weigh.\r\n" % i for i in range(size // 60))
+    filler = "".join(
+        "Line %05d of the attached quotation, as a PDF would weigh.\r\n" % i for i in range(size // 60)
+    )
     return (
         "Return-Path: <%(bounce)s>\r\n"
-        "From: \"Shop SA\" <sales@odoo.test>\r\n"
+        'From: "Shop SA" <sales@odoo.test>\r\n'
         "To: %(to)s\r\n"
         "Subject: Shop SA Quotation (Ref S00007)\r\n"
         "Message-Id: %(mid)s\r\n"
@@ -40,7 +52,13 @@ def odoo_like_message(message_id, to, size=0):
         "MIME-Version: 1.0\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n\r\n"
         "Hello,\r\n\r\nYour quotation S00007 is attached.\r\n%(filler)s"
-    ) % {"bounce": BOUNCE, "to": ", ".join(to), "mid": message_id, "date": email.utils.formatdate(), "filler": filler}
+    ) % {
+        "bounce": BOUNCE,
+        "to": ", ".join(to),
+        "mid": message_id,
+        "date": email.utils.formatdate(),
+        "filler": filler,
+    }
 
 
 class TestPostfixDsn(BaseCase):
@@ -74,18 +92,20 @@ class TestPostfixDsn(BaseCase):
 
     def wait_for_bounce(self):
         files = self.postfix.wait_for_gateway(self.seen + 1, timeout=30)
-        self.assertEqual(
-            len(files), self.seen + 1,
-            "no DSN reached the gateway.\nqueue: %s\nlog:\n%s" % (self.postfix.queue(), self.postfix.log()[-3000:]),
-        )  # fmt: skip
+        state = "queue: %s\nlog:\n%s" % (self.postfix.queue(), self.postfix.log()[-3000:])
+        self.assertEqual(len(files), self.seen + 1, "no DSN reached the gateway.\n" + state)
         with open(files[-1], "rb") as handle:
             return handle.read()
 
     def test_refused_recipient_bounces_through_postfix(self):
         message_id = "<611802837501.1795994057.5183-openerp-7-sale.order@odoo.test>"
-        self.next_hop.refuse("customer@example.com", "550 5.1.1 <%s>: Recipient address rejected: User unknown")
+        self.next_hop.refuse(
+            "customer@example.com", "550 5.1.1 <%s>: Recipient address rejected: User unknown"
+        )
         # Postfix accepts the mail (250): delivery is not known yet.
-        refused = self.postfix.submit(BOUNCE, ["customer@example.com"], odoo_like_message(message_id, ["customer@example.com"]))
+        refused = self.postfix.submit(
+            BOUNCE, ["customer@example.com"], odoo_like_message(message_id, ["customer@example.com"])
+        )
         self.assertEqual(refused, {})
         raw = self.wait_for_bounce()
         self.assertEqual(self.next_hop.received, [], "the next hop refused the recipient")
@@ -97,7 +117,10 @@ class TestPostfixDsn(BaseCase):
         (status,) = report.recipients
         self.assertEqual(status.recipient, "customer@example.com")
         self.assertEqual((status.action, status.status, status.severity), (FAILED, "5.1.1", HARD))
-        self.assertEqual(status.diagnostic_code, "550 5.1.1 <customer@example.com>: Recipient address rejected: User unknown")
+        self.assertEqual(
+            status.diagnostic_code,
+            "550 5.1.1 <customer@example.com>: Recipient address rejected: User unknown",
+        )
         self.assertEqual(status.remote_mta, "127.0.0.1")
         # Postfix wrote it to the bounce address, as a multipart/report
         # (what Odoo's _detect_is_bounce recognises).
@@ -111,7 +134,9 @@ class TestPostfixDsn(BaseCase):
         # Postfix returns only the headers: text/rfc822-headers.
         message_id = "<998877.1795994100.42-openerp-42-account.move@odoo.test>"
         self.next_hop.refuse("ap@example.com", "550 5.1.1 <%s>: Recipient address rejected: User unknown")
-        self.postfix.submit(BOUNCE, ["ap@example.com"], odoo_like_message(message_id, ["ap@example.com"], size=80000))
+        self.postfix.submit(
+            BOUNCE, ["ap@example.com"], odoo_like_message(message_id, ["ap@example.com"], size=80000)
+        )
         raw = self.wait_for_bounce()
         self.assertIn(b"Content-Type: text/rfc822-headers", raw)
         self.assertNotIn(b"Line 01000 of the attached", raw)
@@ -142,6 +167,106 @@ class TestPostfixDsn(BaseCase):
         report = parse_dsn(raw)
         self.assertEqual(report.original_message_id, message_id)
         (status,) = report.recipients
-        self.assertEqual((status.recipient, status.action, status.status), ("busy@example.com", DELAYED, "4.2.1"))
+        self.assertEqual(
+            (status.recipient, status.action, status.status), ("busy@example.com", DELAYED, "4.2.1")
+        )
         self.assertEqual(status.severity, SOFT)
         self.assertIn("Mailbox busy", status.diagnostic_code)
+
+
+@tagged("post_install", "-at_install")
+class TestPostfixBounceToOdoo(HttpCase):
+    """Odoo -> Postfix -> next hop refuses -> Postfix's DSN -> pipe ->
+    dev/mailgate.py -> XML-RPC message_process -> stock bounce handling.
+
+    An HttpCase: the gateway's XML-RPC requests are served by the test
+    server on the test's own transaction (registry test mode)."""
+
+    PASSWORD = "mds-mailgate-test"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.folder = tempfile.mkdtemp(prefix="mds-postfix-odoo-")
+        cls.addClassCleanup(shutil.rmtree, cls.folder, ignore_errors=True)
+        cls.next_hop = ScriptedSmtpServer().start()
+        cls.addClassCleanup(cls.next_hop.stop)
+        # The bounce address Odoo 18 uses as envelope sender and recognises
+        # (_detect_is_bounce): mail.alias.domain's bounce alias.
+        alias_domain = cls.env["mail.alias.domain"].create({"name": "odoo.test", "bounce_alias": "bounce"})
+        cls.env.company.alias_domain_id = alias_domain
+        cls.bounce = alias_domain.bounce_email
+        admin = cls.env.ref("base.user_admin")
+        admin.password = cls.PASSWORD
+        # The gateway reads its credentials from a file, not from argv
+        # (visible to every local user in a real setup).
+        os.makedirs(cls.folder, exist_ok=True)
+        conf = os.path.join(cls.folder, "mailgate.conf")
+        with open(conf, "w", encoding="utf-8") as handle:
+            handle.write(
+                "url = %s\ndb = %s\nuser = %s\npassword = %s\n"
+                % (cls.base_url(), cls.env.cr.dbname, admin.login, cls.PASSWORD)
+            )
+        os.chmod(conf, 0o644)
+        os.chmod(cls.folder, 0o755)
+        cls.postfix = PostfixInstance(
+            os.path.join(cls.folder, "postfix"),
+            relay_port=cls.next_hop.port,
+            bounce_address=cls.bounce,
+            gateway_args=["--config", conf],
+        )
+        cls.postfix.start()
+        cls.addClassCleanup(cls.postfix.stop)
+        cls.env["ir.mail_server"].search([]).write({"active": False})
+        cls.env["ir.mail_server"].create(
+            {
+                "name": "Test Postfix",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": cls.postfix.port,
+                "smtp_encryption": "none",
+                "sequence": 1,
+            }
+        )
+
+    def wait_for_pipe(self, count, timeout=30):
+        """Wait until Postfix's pipe handed `count` mails to the gateway
+        and the gateway returned: the XML-RPC call has been served."""
+        pattern = re.compile(r"relay=odoo, .*status=(sent|deferred|bounced)")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done = pattern.findall(self.postfix.log())
+            if len(done) >= count:
+                return done
+            time.sleep(0.2)
+        self.fail("the gateway did not return in %ss.\nlog:\n%s" % (timeout, self.postfix.log()[-3000:]))
+
+    def test_refused_recipient_bounce_reaches_odoo(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Gone Customer", "email": "gone.customer@example.com"}
+        )
+        order = self.env["sale.order"].create({"partner_id": customer.id})
+        self.next_hop.refuse(customer.email, "550 5.1.1 <%s>: Recipient address rejected: User unknown")
+        with real_smtp_delivery():
+            message = order.message_post(
+                body="Your quotation",
+                partner_ids=customer.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            self.env["mail.mail"].process_email_queue()
+        notification = message.notification_ids.filtered(lambda n: n.res_partner_id == customer)
+        # Postfix said 250: for Odoo the mail is sent.
+        self.assertEqual(notification.notification_status, "sent")
+        self.assertEqual(customer.message_bounce, 0)
+        (status,) = self.wait_for_pipe(1)
+        self.assertEqual(status, "sent", self.postfix.log()[-3000:])
+        self.env.invalidate_all()
+        # Stock 18's bookkeeping, from the DSN Postfix itself wrote.
+        self.assertEqual(notification.notification_status, "bounce")
+        self.assertEqual(notification.failure_type, "mail_bounce")
+        self.assertEqual(customer.message_bounce, 1)
+        # The same DSN, read by delivery/dsn.py, names the recipient and the
+        # Message-ID Odoo stored: what the bounce hook will match.
+        log = self.postfix.log()
+        self.assertIn("to=<%s>" % self.bounce, log)
+        self.assertIn("message-id=%s" % message.message_id, log)
