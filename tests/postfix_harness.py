@@ -342,3 +342,42 @@ def _alive(pid):
     except PermissionError:
         return True
     return True
+
+
+def main(argv):
+    """dev/postfix.sh's commands: install | start DIR RELAY_PORT [BOUNCE [GATEWAY ARGS...]] | stop DIR."""
+    if argv[:1] == ["install"]:
+        sys.stdout.write("postfix %s\n" % ensure_postfix())
+        return 0
+    if argv[:1] == ["start"] and len(argv) >= 3:
+        bounce = argv[3] if len(argv) > 3 else "bounce@odoo.test"
+        gateway_args = argv[4:] or None
+        instance = PostfixInstance(argv[1], int(argv[2]), bounce_address=bounce, gateway_args=gateway_args)
+        instance.start()
+        sys.stdout.write(
+            "postfix listening on 127.0.0.1:%d, relaying to [127.0.0.1]:%s\n"
+            "mail for %s goes to the gateway (%s)\nlog: %s; stop: dev/postfix.sh stop %s\n"
+            % (
+                instance.port,
+                argv[2],
+                bounce,
+                " ".join(argv[4:]) or instance.gateway_dir,
+                instance.log_file,
+                instance.folder,
+            )
+        )
+        return 0
+    if argv[:1] == ["stop"] and len(argv) == 2:
+        instance = PostfixInstance(argv[1], 0, port=1)
+        instance.started = os.path.exists(os.path.join(instance.config_dir, "main.cf"))
+        instance.stop()
+        return 0
+    sys.stderr.write(main.__doc__ + "\n")
+    return 2
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except PostfixUnavailable as exc:
+        sys.exit("postfix unavailable: %s" % exc)

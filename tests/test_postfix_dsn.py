@@ -22,6 +22,8 @@ import email.utils
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -29,7 +31,7 @@ from odoo.tests import BaseCase, HttpCase, tagged
 
 from ..delivery.dsn import DELAYED, FAILED, HARD, SOFT, parse_dsn
 from .common import real_smtp_delivery
-from .postfix_harness import PostfixInstance
+from .postfix_harness import MAILGATE, PostfixInstance, free_port
 from .smtp_server import ScriptedSmtpServer
 
 BOUNCE = "bounce@odoo.test"
@@ -174,6 +176,61 @@ class TestPostfixDsn(BaseCase):
         self.assertIn("Mailbox busy", status.diagnostic_code)
 
 
+def run_mailgate(args, data, env=None):
+    """dev/mailgate.py as a mail server runs it: the mail on stdin."""
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith("ODOO_")}
+    clean_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, MAILGATE, *args],
+        input=data,
+        capture_output=True,
+        env=clean_env,
+        timeout=60,
+        check=False,
+    )
+
+
+class TestMailgate(BaseCase):
+    """The gateway's answers to the mail server (sysexits): a bounce is
+    never lost because Odoo is down or misconfigured."""
+
+    def test_maildir_writes_the_mail(self):
+        with tempfile.TemporaryDirectory() as folder:
+            result = run_mailgate(["--maildir", folder], b"Subject: x\r\n\r\nbody\r\n")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            (name,) = os.listdir(folder)
+            with open(os.path.join(folder, name), "rb") as handle:
+                self.assertEqual(handle.read(), b"Subject: x\r\n\r\nbody\r\n")
+
+    def test_odoo_unreachable_is_temporary(self):
+        # EX_TEMPFAIL: Postfix keeps the bounce in its queue and retries.
+        url = "http://127.0.0.1:%d" % free_port()
+        result = run_mailgate(
+            ["--url", url, "--db", "x", "--user", "2", "--password", "x"], b"Subject: x\r\n\r\n"
+        )
+        self.assertEqual(result.returncode, 75, result.stderr)
+        self.assertIn(b"Odoo unreachable", result.stderr)
+
+    def test_missing_setting_is_temporary(self):
+        result = run_mailgate(["--url", "http://127.0.0.1:1"], b"Subject: x\r\n\r\n", env={"ODOO_DB": "x"})
+        self.assertEqual(result.returncode, 75, result.stderr)
+        self.assertIn(b"missing setting(s): user, password", result.stderr)
+
+    def test_settings_from_file_then_environment(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".conf") as conf:
+            conf.write("# gateway\nurl = http://127.0.0.1:1\ndb = fromfile\n")
+            conf.flush()
+            result = run_mailgate(
+                ["--config", conf.name], b"Subject: x\r\n\r\n", env={"ODOO_USER": "2", "ODOO_PASSWORD": "p"}
+            )
+        # Every setting found (file + environment): it got as far as connecting.
+        self.assertEqual(result.returncode, 75, result.stderr)
+        self.assertIn(b"Odoo unreachable at http://127.0.0.1:1", result.stderr)
+
+    def test_empty_input_is_refused(self):
+        self.assertEqual(run_mailgate(["--maildir", "/nonexistent"], b"").returncode, 65)
+
+
 @tagged("post_install", "-at_install")
 class TestPostfixBounceToOdoo(HttpCase):
     """Odoo -> Postfix -> next hop refuses -> Postfix's DSN -> pipe ->
@@ -270,3 +327,23 @@ class TestPostfixBounceToOdoo(HttpCase):
         log = self.postfix.log()
         self.assertIn("to=<%s>" % self.bounce, log)
         self.assertIn("message-id=%s" % message.message_id, log)
+
+    def test_wrong_password_keeps_the_mail_queued(self):
+        # A wrong password is an administrator's fix: EX_TEMPFAIL, so that
+        # Postfix keeps the bounce instead of returning it to the postmaster.
+        path = os.path.join(os.path.dirname(__file__), "dsn_samples", "postfix_real_refused.eml")
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        args = [
+            "--url",
+            self.base_url(),
+            "--db",
+            self.env.cr.dbname,
+            "--user",
+            "admin",
+            "--password",
+            "wrong",
+        ]
+        result = run_mailgate(args, raw)
+        self.assertEqual(result.returncode, 75, result.stderr)
+        self.assertIn(b"Odoo refused the login", result.stderr)
