@@ -78,13 +78,23 @@ def ensure_postfix():
             input="postfix postfix/main_mailer_type select No configuration\n",
             text=True, capture_output=True, check=False,
         )  # fmt: skip
-        install = ["apt-get", "install", "-y", "--no-install-recommends", "postfix"]
+        # Another test run may be installing at the same time: wait for
+        # dpkg's lock rather than fail on it.
+        install = [
+            "apt-get",
+            "-o",
+            "DPkg::Lock::Timeout=240",
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "postfix",
+        ]
         result = _run(install, env=env)
-        if result.returncode != 0:
+        if result.returncode != 0 and not os.path.exists(POSTFIX):
             # Package lists missing or stale: update once, then retry.
             update = _run(["apt-get", "update"], env=env)
             result = _run(install, env=env)
-            if result.returncode != 0:
+            if result.returncode != 0 and not os.path.exists(POSTFIX):
                 raise PostfixUnavailable(
                     "apt-get install postfix failed (exit %s): %s%s"
                     % (
