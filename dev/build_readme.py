@@ -9,6 +9,7 @@ SECTIONS = [
     ("DESCRIPTION", None),
     ("INSTALL", "Installation"),
     ("CONFIGURE", "Configuration"),
+    ("BOUNCES", "Bounces"),
     ("USAGE", "Usage"),
     ("DELIVERY", "What is guaranteed"),
     ("STRESS", "Fault tests"),
