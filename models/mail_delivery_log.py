@@ -58,6 +58,10 @@ class MailDeliveryLog(models.Model):
         """Write the journal row of one attempt, as the system: the sender may
         not have the right to write the journal, the attempt happened anyway."""
         vals = dict(snapshot, state=state, **values)
+        if vals.get("mail_message_id"):
+            # Auto-delete of a mail that is not a notification takes its
+            # message along: the row keeps the Message-ID text only.
+            vals["mail_message_id"] = self.env["mail.message"].sudo().browse(vals["mail_message_id"]).exists().id
         if vals.get("mail_id"):
             # A manual retry restarts the mail's retry schedule, not the
             # story of the mail: the journal keeps numbering its attempts.

@@ -12,6 +12,10 @@ DELIVERY_STATES = [
     ("failed", "Email failed"),
 ]
 FAILED_ACTIVITY_XMLID = "mail_document_send.mail_activity_type_email_failed"
+#: Messages whose emails are the document's own: a send from the composer or
+#: the invoice wizard (comment), a mail.mail created by code (email_outgoing).
+#: Not notifications to one user (activity assigned), nor internal notes.
+DOCUMENT_MESSAGE_TYPES = ("comment", "email_outgoing")
 
 
 class MailDeliveryStateMixin(models.AbstractModel):
@@ -70,8 +74,10 @@ class MailDeliveryStateMixin(models.AbstractModel):
         return action
 
     @api.model
-    def _mds_delivery_states(self, res_ids=None):
-        """{res_id: state} of the documents that have had an email."""
+    def _mds_journal_states(self, res_ids=None):
+        """{res_id: 'sent' or 'failed'}: the journal's last word on the last
+        email of each document."""
+        self.env["mail.delivery.log"].flush_model()
         only = SQL(" AND res_id = ANY(%s)", list(res_ids)) if res_ids is not None else SQL()
         # The last email of a document is one message (one Message-ID) sent
         # as one mail per recipient: it failed if the last attempt of any of
@@ -94,17 +100,26 @@ class MailDeliveryStateMixin(models.AbstractModel):
             """,
             model=self._name, only=only,
         ))
-        states = dict(rows)
-        # A mail waiting for its (re)try wins over the journal's last word.
+        return dict(rows)
+
+    @api.model
+    def _mds_delivery_states(self, res_ids=None):
+        """{res_id: state} of the documents that have had an email."""
+        states = self._mds_journal_states(res_ids)
+        self.env["mail.mail"].flush_model(["state", "mail_message_id"])
+        self.env["mail.message"].flush_model(["model", "res_id", "message_type", "subtype_id"])
+        # A document email waiting for its (re)try wins over the journal.
         queued = self.env.execute_query(SQL(
             """
             SELECT DISTINCT msg.res_id FROM mail_mail mail
               JOIN mail_message msg ON msg.id = mail.mail_message_id
               LEFT JOIN mail_message_subtype subtype ON subtype.id = msg.subtype_id
-             WHERE mail.state = 'outgoing' AND msg.model = %(model)s AND NOT COALESCE(subtype.internal, FALSE)
+             WHERE mail.state = 'outgoing' AND msg.model = %(model)s
+               AND msg.message_type IN %(types)s AND NOT COALESCE(subtype.internal, FALSE)
                %(only)s
             """,
-            model=self._name, only=SQL(" AND msg.res_id = ANY(%s)", list(res_ids)) if res_ids is not None else SQL(),
+            model=self._name, types=DOCUMENT_MESSAGE_TYPES,
+            only=SQL(" AND msg.res_id = ANY(%s)", list(res_ids)) if res_ids is not None else SQL(),
         ))
         for (res_id,) in queued:
             states[res_id] = "queued"
@@ -174,7 +189,7 @@ class MailDeliveryStateMixin(models.AbstractModel):
             return
         # One mail per recipient: the accountant's copy delivered after the
         # customer's was refused does not settle the to-do.
-        if self._mds_delivery_states([self.id]).get(self.id) == "failed":
+        if self._mds_journal_states([self.id]).get(self.id) == "failed":
             return
         # Not action_feedback(): its "done" message may be emailed to
         # followers, a new mail queued for each success.

@@ -6,12 +6,13 @@ import threading
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api, fields, models, tools
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.modules.registry import Registry
 
 from ..delivery import attempt as attempt_rules
 from ..delivery import smtp_failure
+from .mail_delivery_state_mixin import DOCUMENT_MESSAGE_TYPES
 from .ir_mail_server import arm_attempt, current_attempt, disarm_attempt
 
 _logger = logging.getLogger(__name__)
@@ -368,7 +369,10 @@ class MailMail(models.Model):
             "attempt": attempt,
             # Internal notes (the failure note itself, tracking) are not
             # emails of the document to its customer.
-            "is_document_email": bool(mail.model and mail.res_id and not subtype.internal),
+            "is_document_email": bool(
+                mail.model and mail.res_id and not subtype.internal
+                and mail.message_type in DOCUMENT_MESSAGE_TYPES
+            ),
         }
 
     def _mds_failure_sentence(self, failure_class, reply):
@@ -397,7 +401,7 @@ class MailMail(models.Model):
         }
         sentence = sentences.get(failure_class, sentences["unknown"])
         if reply:
-            sentence = "%s\n%s" % (sentence, _("Server reply: %(reply)s", reply=tools.ustr(reply)))
+            sentence = "%s\n%s" % (sentence, _("Server reply: %(reply)s", reply=reply))
         return sentence
 
     def _mds_stock_failure_type(self, failure_class, code, stock_failure_type=None):

@@ -6,3 +6,8 @@ from . import test_retry_schedule
 from . import test_delivery_address
 from . import test_delivery_filename
 from . import test_template_text
+from . import test_delivery_attempt
+from . import test_mail_retry
+from . import test_mail_outcome
+from . import test_delivery_state
+from . import test_access_matrix
