@@ -66,7 +66,7 @@ class Run:
         self.server = ScriptedSmtpServer(stall_seconds=args.stall)
         if not args.quick:
             rng = random.Random(args.seed)
-            answers, weights = zip(*MIX)
+            answers, weights = zip(*MIX, strict=True)
             answers, weights = list(answers) + [ACCEPT], list(weights) + [1 - sum(weights)]
             self.server.policy = lambda: rng.choices(answers, weights)[0]
 

@@ -47,9 +47,24 @@ class IrMailServer(models.Model):
     _inherit = "ir.mail_server"
 
     @api.model
-    def build_email(self, email_from, email_to, subject, body, email_cc=None, email_bcc=None, reply_to=False,
-                    attachments=None, message_id=None, references=None, object_id=False, subtype="plain",
-                    headers=None, body_alternative=None, subtype_alternative="plain"):
+    def build_email(
+        self,
+        email_from,
+        email_to,
+        subject,
+        body,
+        email_cc=None,
+        email_bcc=None,
+        reply_to=False,
+        attachments=None,
+        message_id=None,
+        references=None,
+        object_id=False,
+        subtype="plain",
+        headers=None,
+        body_alternative=None,
+        subtype_alternative="plain",
+    ):
         # The journal keeps each attachment as it goes into the message:
         # name, size, SHA-256 of these very bytes (not of what is stored,
         # which may have changed, nor of ir.attachment's SHA-1 checksum).
@@ -58,21 +73,50 @@ class IrMailServer(models.Model):
                 attachment_line(name, data) for name, data, *_rest in attachments or []
             ]
         return super().build_email(
-            email_from, email_to, subject, body, email_cc=email_cc, email_bcc=email_bcc, reply_to=reply_to,
-            attachments=attachments, message_id=message_id, references=references, object_id=object_id,
-            subtype=subtype, headers=headers, body_alternative=body_alternative,
+            email_from,
+            email_to,
+            subject,
+            body,
+            email_cc=email_cc,
+            email_bcc=email_bcc,
+            reply_to=reply_to,
+            attachments=attachments,
+            message_id=message_id,
+            references=references,
+            object_id=object_id,
+            subtype=subtype,
+            headers=headers,
+            body_alternative=body_alternative,
             subtype_alternative=subtype_alternative,
         )
 
     @api.model
-    def send_email(self, message, mail_server_id=None, smtp_server=None, smtp_port=None, smtp_user=None,
-                   smtp_password=None, smtp_encryption=None, smtp_ssl_certificate=None,
-                   smtp_ssl_private_key=None, smtp_debug=False, smtp_session=None):
+    def send_email(
+        self,
+        message,
+        mail_server_id=None,
+        smtp_server=None,
+        smtp_port=None,
+        smtp_user=None,
+        smtp_password=None,
+        smtp_encryption=None,
+        smtp_ssl_certificate=None,
+        smtp_ssl_private_key=None,
+        smtp_debug=False,
+        smtp_session=None,
+    ):
         if smtp_session is not None and getattr(current_attempt, "armed", False):
             smtp_session = _RefusalRecorder(smtp_session)
         return super().send_email(
-            message, mail_server_id=mail_server_id, smtp_server=smtp_server, smtp_port=smtp_port,
-            smtp_user=smtp_user, smtp_password=smtp_password, smtp_encryption=smtp_encryption,
-            smtp_ssl_certificate=smtp_ssl_certificate, smtp_ssl_private_key=smtp_ssl_private_key,
-            smtp_debug=smtp_debug, smtp_session=smtp_session,
+            message,
+            mail_server_id=mail_server_id,
+            smtp_server=smtp_server,
+            smtp_port=smtp_port,
+            smtp_user=smtp_user,
+            smtp_password=smtp_password,
+            smtp_encryption=smtp_encryption,
+            smtp_ssl_certificate=smtp_ssl_certificate,
+            smtp_ssl_private_key=smtp_ssl_private_key,
+            smtp_debug=smtp_debug,
+            smtp_session=smtp_session,
         )

@@ -34,7 +34,9 @@ class MailDeliveryLog(models.Model):
     mail_message_id = fields.Many2one("mail.message", "Message", readonly=True, ondelete="set null")
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     # Indexed: each attempt counts the rows of its mail to number itself.
-    mail_id = fields.Integer("Mail ID", readonly=True, index=True, help="Id of the mail.mail, which may be deleted since.")
+    mail_id = fields.Integer(
+        "Mail ID", readonly=True, index=True, help="Id of the mail.mail, which may be deleted since."
+    )
     message_id = fields.Char("Message-ID", readonly=True, index=True)
     recipients = fields.Text(readonly=True)
     subject = fields.Char(readonly=True)
@@ -42,15 +44,20 @@ class MailDeliveryLog(models.Model):
         readonly=True, help="One line per attachment: name, size in bytes and SHA-256 of the content sent."
     )
     attempt = fields.Integer(
-        readonly=True, help="Rank of this attempt among all the attempts of the mail, manual retries included."
+        readonly=True,
+        help="Rank of this attempt among all the attempts of the mail, manual retries included.",
     )
-    state = fields.Selection([("sent", "Sent"), ("failed", "Failed")], required=True, readonly=True, index=True)
+    state = fields.Selection(
+        [("sent", "Sent"), ("failed", "Failed")], required=True, readonly=True, index=True
+    )
     failure_class = fields.Selection(FAILURE_CLASS_SELECTION, readonly=True, index=True)
     failure_smtp_code = fields.Integer("SMTP code", readonly=True)
     failure_smtp_reply = fields.Text("SMTP reply", readonly=True)
     failure_reason = fields.Text(readonly=True)
     review_needed = fields.Boolean(
-        "Delivery to check", readonly=True, help="The sender stopped while the mail server may have accepted the email."
+        "Delivery to check",
+        readonly=True,
+        help="The sender stopped while the mail server may have accepted the email.",
     )
 
     @api.model
@@ -61,13 +68,17 @@ class MailDeliveryLog(models.Model):
         if vals.get("mail_message_id"):
             # Auto-delete of a mail that is not a notification takes its
             # message along: the row keeps the Message-ID text only.
-            vals["mail_message_id"] = self.env["mail.message"].sudo().browse(vals["mail_message_id"]).exists().id
+            vals["mail_message_id"] = (
+                self.env["mail.message"].sudo().browse(vals["mail_message_id"]).exists().id
+            )
         if vals.get("mail_id"):
             # A manual retry restarts the mail's retry schedule, not the
             # story of the mail: the journal keeps numbering its attempts.
             # An interrupted attempt is the one already counted, not a new one.
             previous = self.sudo().search_count([("mail_id", "=", vals["mail_id"])])
-            vals["attempt"] = max(vals.get("attempt") or 0, previous + (0 if values.get("review_needed") else 1))
+            vals["attempt"] = max(
+                vals.get("attempt") or 0, previous + (0 if values.get("review_needed") else 1)
+            )
         return self.sudo().create(vals)
 
     @api.model
@@ -133,7 +144,10 @@ class MailDeliveryLog(models.Model):
                 return (result[0] + forbidden, result[1])
             return result
         if forbidden:
-            return (forbidden, lambda: AccessError(
-                self.env._("You can only see the email journal of documents you can read.")
-            ))
+            return (
+                forbidden,
+                lambda: AccessError(
+                    self.env._("You can only see the email journal of documents you can read.")
+                ),
+            )
         return None

@@ -82,8 +82,9 @@ class MailDeliveryStateMixin(models.AbstractModel):
         # The last email of a document is one message (one Message-ID) sent
         # as one mail per recipient: it failed if the last attempt of any of
         # its mails failed, whichever recipient was tried last.
-        rows = self.env.execute_query(SQL(
-            """
+        rows = self.env.execute_query(
+            SQL(
+                """
             WITH last_message AS (
                 SELECT DISTINCT ON (res_id) res_id, message_id FROM mail_delivery_log
                  WHERE model = %(model)s AND is_document_email %(only)s
@@ -98,8 +99,10 @@ class MailDeliveryStateMixin(models.AbstractModel):
             SELECT res_id, CASE WHEN bool_or(state = 'failed') THEN 'failed' ELSE 'sent' END
               FROM last_attempt GROUP BY res_id
             """,
-            model=self._name, only=only,
-        ))
+                model=self._name,
+                only=only,
+            )
+        )
         return dict(rows)
 
     @api.model
@@ -109,8 +112,9 @@ class MailDeliveryStateMixin(models.AbstractModel):
         self.env["mail.mail"].flush_model(["state", "mail_message_id"])
         self.env["mail.message"].flush_model(["model", "res_id", "message_type", "subtype_id"])
         # A document email waiting for its (re)try wins over the journal.
-        queued = self.env.execute_query(SQL(
-            """
+        queued = self.env.execute_query(
+            SQL(
+                """
             SELECT DISTINCT msg.res_id FROM mail_mail mail
               JOIN mail_message msg ON msg.id = mail.mail_message_id
               LEFT JOIN mail_message_subtype subtype ON subtype.id = msg.subtype_id
@@ -118,9 +122,11 @@ class MailDeliveryStateMixin(models.AbstractModel):
                AND msg.message_type IN %(types)s AND NOT COALESCE(subtype.internal, FALSE)
                %(only)s
             """,
-            model=self._name, types=DOCUMENT_MESSAGE_TYPES,
-            only=SQL(" AND msg.res_id = ANY(%s)", list(res_ids)) if res_ids is not None else SQL(),
-        ))
+                model=self._name,
+                types=DOCUMENT_MESSAGE_TYPES,
+                only=SQL(" AND msg.res_id = ANY(%s)", list(res_ids)) if res_ids is not None else SQL(),
+            )
+        )
         for (res_id,) in queued:
             states[res_id] = "queued"
         return states
@@ -153,11 +159,11 @@ class MailDeliveryStateMixin(models.AbstractModel):
 
     def _mds_email_failed(self, snapshot, reason):
         self.ensure_one()
-        _ = self.env._
         body = Markup("<p>%s</p><p>%s</p>") % (
-            _(
+            self.env._(
                 'The email "%(subject)s" to %(recipients)s could not be delivered.',
-                subject=snapshot.get("subject") or "", recipients=snapshot.get("recipients") or "",
+                subject=snapshot.get("subject") or "",
+                recipients=snapshot.get("recipients") or "",
             ),
             Markup("<br/>").join((reason or "").split("\n")),
         )
@@ -168,7 +174,10 @@ class MailDeliveryStateMixin(models.AbstractModel):
             lambda partner: partner.user_ids and not partner.partner_share
         )
         self.with_context(mail_notify_force_send=False).message_post(
-            body=body, subtype_xmlid="mail.mt_note", message_type="comment", partner_ids=followers.ids,
+            body=body,
+            subtype_xmlid="mail.mt_note",
+            message_type="comment",
+            partner_ids=followers.ids,
         )
         activity_type = self.env.ref(FAILED_ACTIVITY_XMLID)
         if self.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type):
@@ -176,7 +185,7 @@ class MailDeliveryStateMixin(models.AbstractModel):
         user = self._mds_failure_activity_user() or self.create_uid
         self.activity_schedule(
             FAILED_ACTIVITY_XMLID,
-            summary=_("Email not delivered: %(subject)s", subject=snapshot.get("subject") or ""),
+            summary=self.env._("Email not delivered: %(subject)s", subject=snapshot.get("subject") or ""),
             note=Markup("<p>%s</p>") % html_escape(reason or ""),
             user_id=user.id or self.env.uid,
         )

@@ -12,8 +12,8 @@ from odoo.modules.registry import Registry
 
 from ..delivery import attempt as attempt_rules
 from ..delivery import smtp_failure
-from .mail_delivery_state_mixin import DOCUMENT_MESSAGE_TYPES
 from .ir_mail_server import arm_attempt, current_attempt, disarm_attempt
+from .mail_delivery_state_mixin import DOCUMENT_MESSAGE_TYPES
 
 _logger = logging.getLogger(__name__)
 
@@ -31,7 +31,12 @@ MAX_ATTEMPTS_PARAM = "mail_document_send.max_attempts"
 _STOCK_SEND_KEY = "mail_document_send_stock_send"
 #: Stock failure types a mail.notification accepts (mail_notification.py:39).
 _NOTIFICATION_FAILURE_TYPES = (
-    "unknown", "mail_email_invalid", "mail_email_missing", "mail_from_invalid", "mail_from_missing", "mail_smtp",
+    "unknown",
+    "mail_email_invalid",
+    "mail_email_missing",
+    "mail_from_invalid",
+    "mail_from_missing",
+    "mail_smtp",
 )
 
 # Stock _send logs every failure at ERROR with a traceback, a 451 that will be
@@ -66,7 +71,10 @@ class MailMail(models.Model):
     _inherit = "mail.mail"
 
     failure_class = fields.Selection(
-        FAILURE_CLASS_SELECTION, readonly=True, copy=False, index=True,
+        FAILURE_CLASS_SELECTION,
+        readonly=True,
+        copy=False,
+        index=True,
         help="Why the last attempt failed, from the mail server's reply or the connection error.",
     )
     failure_smtp_code = fields.Integer("SMTP code", readonly=True, copy=False)
@@ -75,16 +83,24 @@ class MailMail(models.Model):
     # Stock's scheduled_date under the name this addon gives it: the stock
     # queue already leaves a mail alone until that date.
     next_attempt_date = fields.Datetime(
-        "Next attempt", related="scheduled_date", readonly=True,
+        "Next attempt",
+        related="scheduled_date",
+        readonly=True,
         help="When the email will be tried again automatically.",
     )
     sending_started_date = fields.Datetime(
-        "Sending since", readonly=True, copy=False, index="btree_not_null",
+        "Sending since",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="Set, and committed, before the mail server is given the email; cleared once the outcome is "
         "recorded. Still set later means the sender died mid-flight: the email may have left.",
     )
     delivery_review_needed = fields.Boolean(
-        "Delivery to check", readonly=True, copy=False, index="btree_not_null",
+        "Delivery to check",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="Sending was interrupted after the mail server may have accepted the email: check with the "
         "recipient before retrying, or it may arrive twice.",
     )
@@ -196,7 +212,9 @@ class MailMail(models.Model):
         for mail_server_id, alias_domain_id, smtp_from, batch_ids in self._split_by_mail_configuration():
             smtp_session = None
             try:
-                smtp_session = self.env["ir.mail_server"].connect(mail_server_id=mail_server_id, smtp_from=smtp_from)
+                smtp_session = self.env["ir.mail_server"].connect(
+                    mail_server_id=mail_server_id, smtp_from=smtp_from
+                )
             except Exception as exc:  # noqa: BLE001
                 if raise_exception:
                     from odoo.addons.base.models.ir_mail_server import MailDeliveryException
@@ -223,15 +241,27 @@ class MailMail(models.Model):
                         _logger.info("SMTP session for server %s already closed", mail_server_id)
         return True
 
-    def _send(self, auto_commit=False, raise_exception=False, smtp_session=None, alias_domain_id=False,
-              mail_server=False, post_send_callback=None, connect_error=None):
+    def _send(
+        self,
+        auto_commit=False,
+        raise_exception=False,
+        smtp_session=None,
+        alias_domain_id=False,
+        mail_server=False,
+        post_send_callback=None,
+        connect_error=None,
+    ):
         """Run the stock _send one mail at a time, made to raise, so that the
         exception itself reaches us (stock keeps only its text), with an
         in-flight mark committed before each mail goes to the server."""
         if self.env.context.get(_STOCK_SEND_KEY):
             return super()._send(
-                auto_commit=auto_commit, raise_exception=raise_exception, smtp_session=smtp_session,
-                alias_domain_id=alias_domain_id, mail_server=mail_server, post_send_callback=post_send_callback,
+                auto_commit=auto_commit,
+                raise_exception=raise_exception,
+                smtp_session=smtp_session,
+                alias_domain_id=alias_domain_id,
+                mail_server=mail_server,
+                post_send_callback=post_send_callback,
             )
         session, own_sessions = smtp_session, []
         try:
@@ -277,7 +307,9 @@ class MailMail(models.Model):
             return False
         return True
 
-    def _mds_send_one(self, session, connect_error, auto_commit, raise_exception, alias_domain_id, mail_server):
+    def _mds_send_one(
+        self, session, connect_error, auto_commit, raise_exception, alias_domain_id, mail_server
+    ):
         """One attempt, its outcome recorded; returns the SMTP session the next
         mail may use (None once it is broken)."""
         snapshot = self._mds_start_attempt()
@@ -291,9 +323,15 @@ class MailMail(models.Model):
         try:
             if connect_error is not None:
                 raise connect_error
+            # The stock _send, for this one mail: called from a helper of our
+            # _send on purpose.
+            # pylint: disable=super-method-mismatch
             super(MailMail, self.with_context(**{_STOCK_SEND_KEY: True}))._send(
-                auto_commit=False, raise_exception=True, smtp_session=session,
-                alias_domain_id=alias_domain_id, mail_server=mail_server,
+                auto_commit=False,
+                raise_exception=True,
+                smtp_session=session,
+                alias_domain_id=alias_domain_id,
+                mail_server=mail_server,
             )
         except (MemoryError, psycopg2.Error):
             raise
@@ -370,38 +408,41 @@ class MailMail(models.Model):
             # Internal notes (the failure note itself, tracking) are not
             # emails of the document to its customer.
             "is_document_email": bool(
-                mail.model and mail.res_id and not subtype.internal
+                mail.model
+                and mail.res_id
+                and not subtype.internal
                 and mail.message_type in DOCUMENT_MESSAGE_TYPES
             ),
         }
 
     def _mds_failure_sentence(self, failure_class, reply):
         """What happened and what to do, for a person, in their language."""
-        _ = self.env._
         sentences = {
-            "temporary": _(
+            "temporary": self.env._(
                 "The mail server could not take the email for now. It will be retried automatically; "
                 "nothing to do unless retries run out."
             ),
-            "permanent": _(
+            "permanent": self.env._(
                 "The mail server refused the email for good. Check the recipient's address and the "
                 "sender, then retry."
             ),
-            "authentication": _(
+            "authentication": self.env._(
                 "The mail server refused our login. Ask an administrator to check the user name and "
                 "password of the outgoing mail server, then retry."
             ),
-            "configuration": _(
+            "configuration": self.env._(
                 "The outgoing mail server is not set up correctly (server, port, encryption or "
                 "certificate). Ask an administrator to fix it, then retry."
             ),
-            "recipient": _("The email has no valid recipient address. Correct the recipient's email address, then retry."),
-            "too_large": _("The email is too large for the mail server. Send fewer or smaller attachments."),
-            "unknown": _("The email could not be sent for an unknown reason. Ask an administrator."),
+            "recipient": self.env._(
+                "The email has no valid recipient address. Correct the recipient's email address, then retry."
+            ),
+            "too_large": self.env._("The email is too large for the mail server. Send fewer or smaller attachments."),
+            "unknown": self.env._("The email could not be sent for an unknown reason. Ask an administrator."),
         }
         sentence = sentences.get(failure_class, sentences["unknown"])
         if reply:
-            sentence = "%s\n%s" % (sentence, _("Server reply: %(reply)s", reply=reply))
+            sentence = "%s\n%s" % (sentence, self.env._("Server reply: %(reply)s", reply=reply))
         return sentence
 
     def _mds_stock_failure_type(self, failure_class, code, stock_failure_type=None):
@@ -425,7 +466,9 @@ class MailMail(models.Model):
         else:
             failure_class, code, reply = smtp_failure.classify(exc)
         attempt = snapshot["attempt"]
-        state, when = attempt_rules.after_failure(failure_class, attempt, fields.Datetime.now(), self._mds_max_attempts())
+        state, when = attempt_rules.after_failure(
+            failure_class, attempt, fields.Datetime.now(), self._mds_max_attempts()
+        )
         reason = self._mds_failure_sentence(failure_class, reply)
         if state == attempt_rules.FAILED and failure_class == smtp_failure.TEMPORARY:
             reason = "%s\n%s" % (
@@ -435,24 +478,32 @@ class MailMail(models.Model):
         stock_type = self._mds_stock_failure_type(failure_class, code, stock_failure_type)
         mail = self.sudo().exists()
         if mail:
-            mail.write({
-                "state": state,
-                "failure_class": failure_class,
-                "failure_smtp_code": code or False,
-                "failure_smtp_reply": reply or False,
-                "failure_reason": reason,
-                "failure_type": stock_type,
-                "scheduled_date": when or False,
-                "sending_started_date": False,
-            })
+            mail.write(
+                {
+                    "state": state,
+                    "failure_class": failure_class,
+                    "failure_smtp_code": code or False,
+                    "failure_smtp_reply": reply or False,
+                    "failure_reason": reason,
+                    "failure_type": stock_type,
+                    "scheduled_date": when or False,
+                    "sending_started_date": False,
+                }
+            )
         if state == attempt_rules.QUEUED:
             _logger.warning(
                 "mail.mail %s (Message-Id %s): attempt %s failed (%s), retry at %s",
-                snapshot["mail_id"], snapshot["message_id"], attempt, reply or failure_class, when,
+                snapshot["mail_id"],
+                snapshot["message_id"],
+                attempt,
+                reply or failure_class,
+                when,
             )
             # Stock marked the recipients' envelope failed: the mail is in
             # fact queued again.
-            mail._mds_set_notifications({"notification_status": "ready", "failure_type": False, "failure_reason": False})
+            mail._mds_set_notifications(
+                {"notification_status": "ready", "failure_type": False, "failure_reason": False}
+            )
             # Due retries go out without waiting for the hourly queue run.
             cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
             if cron:
@@ -460,16 +511,26 @@ class MailMail(models.Model):
         else:
             _logger.error(
                 "mail.mail %s (Message-Id %s) failed for good after %s attempt(s): %s %s",
-                snapshot["mail_id"], snapshot["message_id"], attempt, failure_class, reply or "",
+                snapshot["mail_id"],
+                snapshot["message_id"],
+                attempt,
+                failure_class,
+                reply or "",
             )
-            mail._mds_set_notifications({
-                "notification_status": "exception",
-                "failure_type": stock_type if stock_type in _NOTIFICATION_FAILURE_TYPES else "unknown",
-                "failure_reason": reason,
-            })
+            mail._mds_set_notifications(
+                {
+                    "notification_status": "exception",
+                    "failure_type": stock_type if stock_type in _NOTIFICATION_FAILURE_TYPES else "unknown",
+                    "failure_reason": reason,
+                }
+            )
         self.env["mail.delivery.log"]._log_attempt(
-            snapshot, "failed", attachments="\n".join(attachment_lines or []),
-            failure_class=failure_class, failure_smtp_code=code or False, failure_smtp_reply=reply or False,
+            snapshot,
+            "failed",
+            attachments="\n".join(attachment_lines or []),
+            failure_class=failure_class,
+            failure_smtp_code=code or False,
+            failure_smtp_reply=reply or False,
             failure_reason=reason,
         )
         if state == attempt_rules.FAILED:
@@ -479,12 +540,14 @@ class MailMail(models.Model):
     def _mds_record_success(self, snapshot, attachment_lines, refused):
         mail = self.sudo().exists()
         if mail:
-            mail.write({
-                "failure_class": False,
-                "failure_smtp_code": False,
-                "failure_smtp_reply": False,
-                "sending_started_date": False,
-            })
+            mail.write(
+                {
+                    "failure_class": False,
+                    "failure_smtp_code": False,
+                    "failure_smtp_reply": False,
+                    "sending_started_date": False,
+                }
+            )
         Log = self.env["mail.delivery.log"]
         Log._log_attempt(snapshot, "sent", attachments="\n".join(attachment_lines or []))
         for address, (code, reply) in (refused or {}).items():
@@ -492,8 +555,11 @@ class MailMail(models.Model):
             reply = "%s %s" % (code, reply.decode(errors="replace") if isinstance(reply, bytes) else reply)
             failure_class = smtp_failure.classify_reply(code, reply)
             Log._log_attempt(
-                dict(snapshot, recipients=address), "failed", failure_class=failure_class,
-                failure_smtp_code=code, failure_smtp_reply=reply,
+                dict(snapshot, recipients=address),
+                "failed",
+                failure_class=failure_class,
+                failure_smtp_code=code,
+                failure_smtp_reply=reply,
                 failure_reason=self._mds_failure_sentence(failure_class, reply),
             )
         self._mds_document_delivered(snapshot)
@@ -503,11 +569,17 @@ class MailMail(models.Model):
         mail per recipient, each keeps the outcome of its own mail."""
         if not self:
             return
-        notifications = self.env["mail.notification"].sudo().search([
-            ("mail_mail_id", "in", self.ids),
-            ("notification_type", "=", "email"),
-            ("notification_status", "not in", ("sent", "canceled")),
-        ])
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("mail_mail_id", "in", self.ids),
+                    ("notification_type", "=", "email"),
+                    ("notification_status", "not in", ("sent", "canceled")),
+                ]
+            )
+        )
         if notifications:
             notifications.write(values)
             notifications.mail_message_id._notify_message_notification_update()
@@ -518,11 +590,13 @@ class MailMail(models.Model):
         may have reached the server: sending them again could deliver twice,
         dropping them would lose them. Set them aside, failed, for review."""
         limit = attempt_rules.interrupted_before(fields.Datetime.now())
-        stale = self.sudo().search([
-            ("state", "=", "outgoing"),
-            ("sending_started_date", "!=", False),
-            ("sending_started_date", "<", limit),
-        ])
+        stale = self.sudo().search(
+            [
+                ("state", "=", "outgoing"),
+                ("sending_started_date", "!=", False),
+                ("sending_started_date", "<", limit),
+            ]
+        )
         reason = self.env._(
             "Sending was interrupted (the server stopped) after the email was handed to the mail server: "
             "it may or may not have been delivered. Check with the recipient before retrying."
@@ -530,23 +604,29 @@ class MailMail(models.Model):
         for mail in stale:
             _logger.error(
                 "mail.mail %s (Message-Id %s) was interrupted while being sent: set aside for review",
-                mail.id, mail.message_id,
+                mail.id,
+                mail.message_id,
             )
             snapshot = mail._mds_snapshot(mail.attempt_count)
-            mail.write({
-                "state": "exception",
-                "failure_class": smtp_failure.UNKNOWN,
-                "failure_type": "unknown",
-                "failure_reason": reason,
-                "scheduled_date": False,
-                "sending_started_date": False,
-                "delivery_review_needed": True,
-            })
+            mail.write(
+                {
+                    "state": "exception",
+                    "failure_class": smtp_failure.UNKNOWN,
+                    "failure_type": "unknown",
+                    "failure_reason": reason,
+                    "scheduled_date": False,
+                    "sending_started_date": False,
+                    "delivery_review_needed": True,
+                }
+            )
             mail._mds_set_notifications(
                 {"notification_status": "exception", "failure_type": "unknown", "failure_reason": reason}
             )
             self.env["mail.delivery.log"]._log_attempt(
-                snapshot, "failed", failure_class=smtp_failure.UNKNOWN, failure_reason=reason,
+                snapshot,
+                "failed",
+                failure_class=smtp_failure.UNKNOWN,
+                failure_reason=reason,
                 review_needed=True,
             )
             mail._mds_document_failed(snapshot, reason)

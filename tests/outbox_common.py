@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Helpers of the outbox tests: mails made and sent through the real SMTP
 server, the queue run as the cron runs it, the journal of a mail."""
+
 import base64
 
 from odoo.tools import mute_logger
@@ -21,7 +22,9 @@ class MailCase(SmtpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.customer = cls.env["res.partner"].create({"name": "Outbox Customer", "email": "customer@example.com"})
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Outbox Customer", "email": "customer@example.com"}
+        )
         cls.product = cls.env.ref("product.product_product_4")
 
     def make_mail(self, **values):
@@ -56,11 +59,13 @@ class MailCase(SmtpCase):
         return self.env["sale.order"].create(vals)
 
     def make_invoice(self, partner=None):
-        invoice = self.env["account.move"].create({
-            "move_type": "out_invoice",
-            "partner_id": (partner or self.customer).id,
-            "invoice_line_ids": [(0, 0, {"name": "Consulting", "quantity": 1, "price_unit": 100.0})],
-        })
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": (partner or self.customer).id,
+                "invoice_line_ids": [(0, 0, {"name": "Consulting", "quantity": 1, "price_unit": 100.0})],
+            }
+        )
         invoice.action_post()
         return invoice
 
@@ -75,7 +80,9 @@ class MailCase(SmtpCase):
         attachments = []
         if attachment is not None:
             attachments = [attachment]
-        message = document.with_context(mail_notify_force_send=False, mail_post_autofollow=False).message_post(
+        message = document.with_context(
+            mail_notify_force_send=False, mail_post_autofollow=False
+        ).message_post(
             body="<p>Your document</p>",
             subject="Document %s" % document.display_name,
             partner_ids=partners.ids,

@@ -4,6 +4,7 @@
 a salesperson or an accountant the rows of documents they may read; a
 portal user nothing. Retry, cancel and the state: administrators only,
 through the methods, a plain write and RPC alike."""
+
 import xmlrpc.client
 
 from odoo.exceptions import AccessError
@@ -17,16 +18,27 @@ class TestAccessMatrix(MailCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.salesperson = new_test_user(
-            cls.env, login="seller_mds", password="seller_mds_pw", groups="sales_team.group_sale_salesman",
+            cls.env,
+            login="seller_mds",
+            password="seller_mds_pw",
+            groups="sales_team.group_sale_salesman",
             notification_type="inbox",
         )
         cls.other_seller = new_test_user(
-            cls.env, login="other_seller_mds", groups="sales_team.group_sale_salesman", notification_type="inbox",
+            cls.env,
+            login="other_seller_mds",
+            groups="sales_team.group_sale_salesman",
+            notification_type="inbox",
         )
         cls.accountant = new_test_user(
-            cls.env, login="accountant_mds", groups="account.group_account_invoice", notification_type="inbox",
+            cls.env,
+            login="accountant_mds",
+            groups="account.group_account_invoice",
+            notification_type="inbox",
         )
-        cls.portal = new_test_user(cls.env, login="portal_mds", password="portal_mds_pw", groups="base.group_portal")
+        cls.portal = new_test_user(
+            cls.env, login="portal_mds", password="portal_mds_pw", groups="base.group_portal"
+        )
 
     def setUp(self):
         super().setUp()
@@ -37,8 +49,12 @@ class TestAccessMatrix(MailCase):
             self.post_document(document, self.customer)
         self.domain = [
             "|",
-            "&", ("model", "=", "sale.order"), ("res_id", "in", (self.own | self.other).ids),
-            "&", ("model", "=", "account.move"), ("res_id", "=", self.invoice.id),
+            "&",
+            ("model", "=", "sale.order"),
+            ("res_id", "in", (self.own | self.other).ids),
+            "&",
+            ("model", "=", "account.move"),
+            ("res_id", "=", self.invoice.id),
         ]
         self.rows = self.env["mail.delivery.log"].search(self.domain)
         self.assertEqual(len(self.rows), 3)
@@ -84,9 +100,11 @@ class TestAccessMatrix(MailCase):
             readable = order.with_user(self.accountant).has_access("read")
             self.assertEqual(self.row_of(order) in visible, readable, order.name)
         self.assertEqual(Log.search_count(self.domain), len(visible))
-        self.assertFalse(self.env["mail.delivery.log"].with_user(self.accountant).search(
-            [("id", "in", self.rows.ids), ("model", "=", "res.partner")]
-        ))
+        self.assertFalse(
+            self.env["mail.delivery.log"]
+            .with_user(self.accountant)
+            .search([("id", "in", self.rows.ids), ("model", "=", "res.partner")])
+        )
 
     def test_portal_user_has_no_journal_and_no_mail(self):
         with self.assertRaises(AccessError):
@@ -99,7 +117,13 @@ class TestAccessMatrix(MailCase):
         self.smtp.script("550 5.1.1 User unknown")
         self.send(mail)
         for user in (self.salesperson, self.accountant, self.portal):
-            for method in ("mark_outgoing", "action_retry", "cancel", "action_retry_send_now", "action_send_now"):
+            for method in (
+                "mark_outgoing",
+                "action_retry",
+                "cancel",
+                "action_retry_send_now",
+                "action_send_now",
+            ):
                 with self.assertRaises(AccessError, msg="%s %s" % (user.login, method)):
                     getattr(mail.with_user(user), method)()
             with self.assertRaises(AccessError, msg=user.login):
@@ -122,6 +146,8 @@ class TestAccessMatrix(MailCase):
                 with self.assertRaises(xmlrpc.client.Fault, msg="%s %s" % (login, method)):
                     self.xmlrpc_object.execute_kw(db, uid, password, "mail.mail", method, [[mail.id], *args])
         uid = self.xmlrpc_common.authenticate(db, "seller_mds", "seller_mds_pw", {})
-        ids = self.xmlrpc_object.execute_kw(db, uid, "seller_mds_pw", "mail.delivery.log", "search", [self.domain])
+        ids = self.xmlrpc_object.execute_kw(
+            db, uid, "seller_mds_pw", "mail.delivery.log", "search", [self.domain]
+        )
         self.assertEqual(ids, self.row_of(self.own).ids)
         self.assertEqual(mail.state, "exception")

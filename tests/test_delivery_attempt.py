@@ -12,8 +12,17 @@ NOW = datetime.datetime(2026, 1, 1, 12, 0)
 
 class TestDeliveryAttempt(BaseCase):
     def test_only_temporary_failures_are_queued_again(self):
-        self.assertEqual(attempt.after_failure("temporary", 1, NOW), ("outgoing", NOW + datetime.timedelta(minutes=5)))
-        for failure_class in ("permanent", "authentication", "configuration", "recipient", "too_large", "unknown"):
+        self.assertEqual(
+            attempt.after_failure("temporary", 1, NOW), ("outgoing", NOW + datetime.timedelta(minutes=5))
+        )
+        for failure_class in (
+            "permanent",
+            "authentication",
+            "configuration",
+            "recipient",
+            "too_large",
+            "unknown",
+        ):
             self.assertEqual(attempt.after_failure(failure_class, 1, NOW), ("exception", None), failure_class)
 
     def test_temporary_failure_fails_for_good_at_max_attempts(self):

@@ -11,12 +11,20 @@ class TestDeliveryState(MailCase):
         super().setUpClass()
         cls.activity_type = cls.env.ref("mail_document_send.mail_activity_type_email_failed")
         cls.salesperson = new_test_user(
-            cls.env, login="sam_mds", name="Sam Salesperson", email="sam@example.com",
-            groups="sales_team.group_sale_salesman", notification_type="inbox",
+            cls.env,
+            login="sam_mds",
+            name="Sam Salesperson",
+            email="sam@example.com",
+            groups="sales_team.group_sale_salesman",
+            notification_type="inbox",
         )
         cls.colleague = new_test_user(
-            cls.env, login="cole_mds", name="Cole Colleague", email="cole@example.com",
-            groups="sales_team.group_sale_salesman", notification_type="inbox",
+            cls.env,
+            login="cole_mds",
+            name="Cole Colleague",
+            email="cole@example.com",
+            groups="sales_team.group_sale_salesman",
+            notification_type="inbox",
         )
 
     def state_of(self, record):

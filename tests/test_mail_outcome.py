@@ -120,9 +120,11 @@ class TestSendNow(MailCase):
         import threading
 
         thread = threading.current_thread()
-        with patch.object(thread, "testing", False), patch.object(
-            type(self.env.cr.postcommit), "add", lambda _self, func: hooks.append(func)
-        ), real_smtp_delivery():
+        with (
+            patch.object(thread, "testing", False),
+            patch.object(type(self.env.cr.postcommit), "add", lambda _self, func: hooks.append(func)),
+            real_smtp_delivery(),
+        ):
             mail.action_send_now()
         self.assertFalse(self.smtp.attempts)
         self.assertEqual(mail.state, "outgoing")

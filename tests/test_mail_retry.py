@@ -27,7 +27,9 @@ class TestMailRetry(MailCase):
         start = datetime.datetime(2026, 3, 2, 9, 0, 0)
         with freeze_time(start):
             self.send(mail)
-        self.assertEqual((mail.state, mail.failure_class, mail.failure_smtp_code), ("outgoing", "temporary", 451))
+        self.assertEqual(
+            (mail.state, mail.failure_class, mail.failure_smtp_code), ("outgoing", "temporary", 451)
+        )
         self.assertEqual(mail.failure_type, "unknown")
         self.assertEqual(mail.attempt_count, 1)
         self.assertEqual(mail.next_attempt_date, start + 5 * MINUTE)
@@ -130,13 +132,17 @@ class TestMailRetry(MailCase):
         mail = self.make_mail(email_to="nobody@example.com")
         self.smtp.refuse("nobody@example.com")
         self.send(mail)
-        self.assertEqual((mail.state, mail.failure_class, mail.failure_smtp_code), ("exception", "permanent", 550))
+        self.assertEqual(
+            (mail.state, mail.failure_class, mail.failure_smtp_code), ("exception", "permanent", 550)
+        )
 
     def test_too_large(self):
         mail = self.make_mail()
         self.smtp.script("552 5.3.4 Message size exceeds fixed maximum message size")
         self.send(mail)
-        self.assertEqual((mail.state, mail.failure_class, mail.failure_smtp_code), ("exception", "too_large", 552))
+        self.assertEqual(
+            (mail.state, mail.failure_class, mail.failure_smtp_code), ("exception", "too_large", 552)
+        )
         self.assertIn("too large", mail.failure_reason)
 
     def test_authentication_failure(self):
@@ -335,13 +341,19 @@ class TestJournalRetention(MailCase):
         old = Log.create({"state": "sent", "date": now - datetime.timedelta(days=40)})
         recent = Log.create({"state": "sent", "date": now - datetime.timedelta(days=20)})
         self.assertEqual(
-            self.env["ir.config_parameter"].sudo().get_param("mail_document_send.delivery_log_retention_days"),
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("mail_document_send.delivery_log_retention_days"),
             "730",
         )
-        self.env["ir.config_parameter"].sudo().set_param("mail_document_send.delivery_log_retention_days", "30")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "mail_document_send.delivery_log_retention_days", "30"
+        )
         self.env.ref("mail_document_send.mail_delivery_log_cron_clean").method_direct_trigger()
         self.assertFalse(old.exists())
         self.assertTrue(recent.exists())
-        self.env["ir.config_parameter"].sudo().set_param("mail_document_send.delivery_log_retention_days", "0")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "mail_document_send.delivery_log_retention_days", "0"
+        )
         self.assertEqual(Log._cron_clean(), 0)
         self.assertTrue(recent.exists())

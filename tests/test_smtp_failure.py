@@ -74,7 +74,7 @@ TABLE = [
     (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), "temporary", None),
     (ConnectionRefusedError(111, "Connection refused"), "temporary", None),
     (ConnectionResetError(104, "Connection reset by peer"), "temporary", None),
-    (socket.timeout("timed out"), "temporary", None),
+    (TimeoutError("timed out"), "temporary", None),
     (ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number"), "configuration", None),
     (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), "configuration", None),
     (
