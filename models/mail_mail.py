@@ -437,7 +437,9 @@ class MailMail(models.Model):
             "recipient": self.env._(
                 "The email has no valid recipient address. Correct the recipient's email address, then retry."
             ),
-            "too_large": self.env._("The email is too large for the mail server. Send fewer or smaller attachments."),
+            "too_large": self.env._(
+                "The email is too large for the mail server. Send fewer or smaller attachments."
+            ),
             "unknown": self.env._("The email could not be sent for an unknown reason. Ask an administrator."),
         }
         sentence = sentences.get(failure_class, sentences["unknown"])

@@ -6,7 +6,7 @@ import warnings
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.tests import freeze_time
+from odoo.tests import Form, freeze_time
 from odoo.tools import mute_logger
 
 from .common import real_smtp_delivery
@@ -247,6 +247,31 @@ class TestDeliveryJournal(MailCase):
         self.assertEqual(order.email_delivery_log_count, 1)
         action = order.action_view_email_delivery_log()
         self.assertEqual(self.env["mail.delivery.log"].search(action["domain"]), row)
+
+    def test_stock_invoice_send_is_journaled_with_the_pdf_sent(self):
+        """Odoo 18's own invoice send wizard (auto-delete template): the
+        journal row names the invoice and hashes the PDF the server got."""
+        invoice = self.make_invoice()
+        action = invoice.action_invoice_sent()
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"])).save()
+        with mute_logger(*MUTED), real_smtp_delivery():
+            wizard.action_send_and_print()
+        self.flush_mail_queue()
+        (received,) = [mail for mail in self.smtp.received if "customer@example.com" in mail.rcpt_tos]
+        pdfs = [(name, data) for name, data, _type in received.attachments() if data.startswith(b"%PDF")]
+        self.assertEqual(len(pdfs), 1)
+        rows = self.env["mail.delivery.log"].search(
+            [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
+        )
+        (row,) = rows.filtered(lambda row: "customer@example.com" in row.recipients)
+        self.assertEqual((row.state, row.message_id), ("sent", received.message_id))
+        name, data = pdfs[0]
+        self.assertIn(
+            "%s | %d bytes | SHA-256 %s" % (name, len(data), hashlib.sha256(data).hexdigest()),
+            row.attachments,
+        )
+        invoice.invalidate_recordset(["email_delivery_state"])
+        self.assertEqual(invoice.email_delivery_state, "sent")
 
 
 class TestBulkRetry(MailCase):
