@@ -182,8 +182,15 @@ class MailMail(models.Model):
     @api.model
     def process_email_queue(self, ids=None, batch_size=1000):
         """Interrupted sends are set aside first; a mail in flight is never
-        picked (stock's scheduled_date filter already waits for due retries)."""
-        self._mds_flag_interrupted()
+        picked (stock's scheduled_date filter already waits for due retries).
+        Nothing raises out of here: Odoo deactivates a cron that keeps failing
+        (ir_cron.py MIN_FAILURE_COUNT_BEFORE_DEACTIVATION), which would stop
+        every email."""
+        try:
+            with self.env.cr.savepoint():
+                self._mds_flag_interrupted()
+        except Exception:  # noqa: BLE001
+            _logger.exception("Could not set interrupted sends aside; the queue goes on")
         filters = list(self.env.context.get("filters") or [])
         filters.append(("sending_started_date", "=", False))
         return super(MailMail, self.with_context(filters=filters)).process_email_queue(
@@ -221,7 +228,7 @@ class MailMail(models.Model):
 
                     raise MailDeliveryException(self.env._("Unable to connect to SMTP Server"), exc) from exc
                 _logger.info("Cannot connect to mail server %s: %s", mail_server_id, exc)
-                self.browse(batch_ids)._send(
+                self.browse(batch_ids)._mds_send_batch(
                     auto_commit=auto_commit, connect_error=exc, post_send_callback=post_send_callback
                 )
             else:
@@ -249,7 +256,6 @@ class MailMail(models.Model):
         alias_domain_id=False,
         mail_server=False,
         post_send_callback=None,
-        connect_error=None,
     ):
         """Run the stock _send one mail at a time, made to raise, so that the
         exception itself reaches us (stock keeps only its text), with an
@@ -263,6 +269,30 @@ class MailMail(models.Model):
                 mail_server=mail_server,
                 post_send_callback=post_send_callback,
             )
+        return self._mds_send_batch(
+            auto_commit=auto_commit,
+            raise_exception=raise_exception,
+            smtp_session=smtp_session,
+            alias_domain_id=alias_domain_id,
+            mail_server=mail_server,
+            post_send_callback=post_send_callback,
+        )
+
+    def _mds_send_batch(
+        self,
+        auto_commit=False,
+        raise_exception=False,
+        smtp_session=None,
+        alias_domain_id=False,
+        mail_server=False,
+        post_send_callback=None,
+        connect_error=None,
+    ):
+        """The batch, mail by mail; `connect_error`: the batch's connection
+        could not be opened, each mail records that failure as its attempt.
+        Not a parameter of _send: other overrides of _send (mass_mailing's)
+        do not take it."""
+        mail_server = mail_server or self.env["ir.mail_server"]
         session, own_sessions = smtp_session, []
         try:
             for mail_id in self.ids:
@@ -273,7 +303,9 @@ class MailMail(models.Model):
                     # The batch's connection broke on an earlier mail: one new
                     # connection for the rest, not a failure for each of them.
                     try:
-                        session = self.env["ir.mail_server"].connect(mail_server_id=mail_server.id or None)
+                        session = self.env["ir.mail_server"].connect(
+                            mail_server_id=mail_server.id or None, smtp_from=mail.email_from
+                        )
                         own_sessions.append(session)
                     except Exception as exc:  # noqa: BLE001
                         connect_error = exc

@@ -90,6 +90,16 @@ class TestMailRetry(MailCase):
         self.assertEqual(trigger.call_args.args[0], cron)
         self.assertEqual(trigger.call_args.kwargs["at"], mail.next_attempt_date)
 
+    def test_queue_run_never_raises(self):
+        """Odoo deactivates a cron that keeps failing: the queue's cron must
+        not fail because of the addon's bookkeeping, and still sends."""
+        mail = self.make_mail()
+        flag = "odoo.addons.mail_document_send.models.mail_mail.MailMail._mds_flag_interrupted"
+        with patch(flag, side_effect=RuntimeError("bookkeeping broke")):
+            self.process_queue()
+        self.assertEqual(mail.state, "sent")
+        self.assert_one_mail_to("customer@example.com")
+
     def test_every_4xx_is_retried_then_delivered_once(self):
         for reply in (
             "421 4.7.0 Try again later, closing channel",
