@@ -29,7 +29,9 @@ class MailDeliveryLog(models.Model):
     res_id = fields.Many2oneReference("Document ID", model_field="model", readonly=True, index=True)
     record_name = fields.Char("Document", readonly=True)
     is_document_email = fields.Boolean(
-        readonly=True, help="An email of the document to its recipients, not an internal note."
+        "Document email",
+        readonly=True,
+        help="An email of the document to its recipients, not an internal note.",
     )
     mail_message_id = fields.Many2one("mail.message", "Message", readonly=True, ondelete="set null")
     company_id = fields.Many2one("res.company", readonly=True, index=True)
@@ -50,7 +52,9 @@ class MailDeliveryLog(models.Model):
     state = fields.Selection(
         [("sent", "Sent"), ("failed", "Failed")], required=True, readonly=True, index=True
     )
-    failure_class = fields.Selection(FAILURE_CLASS_SELECTION, readonly=True, index=True)
+    failure_class = fields.Selection(
+        FAILURE_CLASS_SELECTION, string="Failure class", readonly=True, index=True
+    )
     failure_smtp_code = fields.Integer("SMTP code", readonly=True)
     failure_smtp_reply = fields.Text("SMTP reply", readonly=True)
     failure_reason = fields.Text(readonly=True)

@@ -12,6 +12,7 @@ from odoo.modules.registry import Registry
 
 from ..delivery import attempt as attempt_rules
 from ..delivery import smtp_failure
+from ..delivery.attempt import attachment_line
 from .ir_mail_server import arm_attempt, current_attempt, disarm_attempt
 from .mail_delivery_state_mixin import DOCUMENT_MESSAGE_TYPES
 
@@ -72,6 +73,7 @@ class MailMail(models.Model):
 
     failure_class = fields.Selection(
         FAILURE_CLASS_SELECTION,
+        string="Failure class",
         readonly=True,
         copy=False,
         index=True,
@@ -95,6 +97,9 @@ class MailMail(models.Model):
         index="btree_not_null",
         help="Set, and committed, before the mail server is given the email; cleared once the outcome is "
         "recorded. Still set later means the sender died mid-flight: the email may have left.",
+    )
+    retry_user_id = fields.Many2one(
+        "res.users", "Retried by", readonly=True, copy=False, help="Who last retried it by hand."
     )
     delivery_review_needed = fields.Boolean(
         "Delivery to check",
@@ -134,7 +139,7 @@ class MailMail(models.Model):
         """Retry (form, list's Retry through action_retry): the schedule
         starts over, due at once."""
         self._mds_check_admin()
-        self.write(self._mds_reset_schedule_values())
+        self.write(dict(self._mds_reset_schedule_values(), retry_user_id=self.env.uid))
         return super().mark_outgoing()
 
     def action_retry(self):
@@ -369,6 +374,10 @@ class MailMail(models.Model):
             raise
         except Exception as exc:  # noqa: BLE001
             lines, _refused = disarm_attempt()
+            if lines is None:
+                # Failed before the message was built (no connection): the
+                # attachments as stored are those the attempt would have sent.
+                lines = self._mds_attachment_lines()
             code = self._mds_record_failure(exc, snapshot, lines)
             if session is not None and not attempt_rules.session_usable(code, getattr(session, "sock", None)):
                 _close_smtp_session(session)
@@ -413,6 +422,17 @@ class MailMail(models.Model):
         self.sudo().write({"attempt_count": attempt, "sending_started_date": fields.Datetime.now()})
         return self._mds_snapshot(attempt)
 
+    def _mds_attachment_lines(self):
+        mail = self.sudo().exists()
+        return (
+            [
+                attachment_line(att["name"], att["raw"] or b"")
+                for att in mail.attachment_ids.read(["name", "raw"])
+            ]
+            if mail
+            else []
+        )
+
     def _mds_snapshot(self, attempt):
         mail = self.sudo()
         recipients = [mail.email_to or "", mail.email_cc or ""]
@@ -427,7 +447,8 @@ class MailMail(models.Model):
         subtype = mail.mail_message_id.subtype_id
         return {
             "company_id": company or False,
-            "user_id": (mail.create_uid or self.env.user).id,
+            # The person behind the attempt: the sender, or who retried it.
+            "user_id": (mail.retry_user_id or mail.create_uid or self.env.user).id,
             "model": mail.model or False,
             "res_id": mail.res_id or False,
             "record_name": document_name or False,

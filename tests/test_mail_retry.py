@@ -5,9 +5,12 @@ import hashlib
 import warnings
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo import fields
-from odoo.tests import Form, freeze_time
+from odoo.tests import Form, freeze_time, new_test_user
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import real_smtp_delivery
 from .outbox_common import MUTED, MailCase
@@ -212,6 +215,39 @@ class TestMailRetry(MailCase):
         with patch("odoo.addons.base.models.ir_mail_server.SMTP_TIMEOUT", 2):
             self.send(mail)
         self.assertEqual(mail.failure_class, "configuration", mail.failure_smtp_reply)
+
+    def test_search_filters_split_refused_from_retries_run_out(self):
+        self.env["ir.config_parameter"].sudo().set_param("mail_document_send.max_attempts", "1")
+        ran_out, refused = self.make_mail(), self.make_mail(email_to="refused@example.com")
+        self.smtp.script("450 4.2.1 Mailbox busy", "550 5.7.1 Message rejected as spam")
+        self.send(ran_out)
+        self.send(refused)
+        self.assertEqual((ran_out.state, ran_out.failure_class), ("exception", "temporary"))
+        self.assertEqual((refused.state, refused.failure_class), ("exception", "permanent"))
+        arch = etree.fromstring(self.env["mail.mail"].get_view(view_type="search")["arch"])
+        mails = ran_out | refused
+
+        def filtered(name):
+            domain = safe_eval(arch.xpath("//filter[@name='%s']/@domain" % name)[0])
+            return self.env["mail.mail"].search(domain + [("id", "in", mails.ids)])
+
+        self.assertEqual(filtered("exception"), mails)  # stock's "Failed"
+        self.assertEqual(filtered("failure_refused"), refused)
+
+    def test_journal_names_the_sender_then_the_retrier(self):
+        salesperson = new_test_user(self.env, login="rita_mds", groups="sales_team.group_sale_salesman")
+        # Created by Rita (a send from a list creates the mails as the user).
+        mail = self.make_mail()
+        self.env.cr.execute("UPDATE mail_mail SET create_uid = %s WHERE id = %s", (salesperson.id, mail.id))
+        mail.invalidate_recordset()
+        self.smtp.script("550 5.1.1 User unknown")
+        self.process_queue()
+        mail.mark_outgoing()
+        self.process_queue()
+        journal = self.journal(mail.id)
+        self.assertEqual(journal.mapped("user_id"), salesperson | self.env.user)
+        self.assertEqual(journal.mapped("state"), ["failed", "sent"])
+        self.assertEqual(journal.mapped("attempt"), [1, 2])
 
     def test_manual_retry_restarts_the_schedule(self):
         mail = self.make_mail()
