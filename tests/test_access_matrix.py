@@ -106,6 +106,15 @@ class TestAccessMatrix(MailCase):
             .search([("id", "in", self.rows.ids), ("model", "=", "res.partner")])
         )
 
+    def test_journal_rows_follow_the_document_company(self):
+        row = self.row_of(self.own)
+        self.assertEqual(row.company_id, self.own.company_id)
+        Log = self.env["mail.delivery.log"].with_user(self.salesperson)
+        self.assertEqual(Log.search(self.domain), row)
+        elsewhere = self.env["res.company"].create({"name": "Elsewhere Ltd"})
+        row.write({"company_id": elsewhere.id})
+        self.assertFalse(Log.search(self.domain))
+
     def test_portal_user_has_no_journal_and_no_mail(self):
         with self.assertRaises(AccessError):
             self.env["mail.delivery.log"].with_user(self.portal).search([])

@@ -129,3 +129,43 @@ class TestSendNow(MailCase):
         self.assertFalse(self.smtp.attempts)
         self.assertEqual(mail.state, "outgoing")
         self.assertEqual(len(hooks), 1)
+
+    def test_mail_sent_after_a_chatter_post_commits_per_mail(self):
+        """Stock sends a chatter post's mails after the poster's commit, in a
+        cursor of its own but without auto_commit: the in-flight mark would
+        not be committed before the server gets the mail. Here that cursor's
+        send commits per mail, as the queue does."""
+        mail = self.make_mail()
+        hooks, sends = [], []
+        import threading
+
+        with (
+            patch.object(threading.current_thread(), "testing", False),
+            patch.object(type(self.env.cr.postcommit), "add", lambda _self, func: hooks.append(func)),
+        ):
+            mail.send_after_commit()
+        self.assertEqual(len(hooks), 1)
+        self.assertFalse(self.smtp.attempts)
+
+        def spy_send(mails, auto_commit=False, **kwargs):
+            sends.append((mails.ids, auto_commit))
+
+        # The hook opens its own cursor: run it on the test's, which cannot
+        # commit, and only look at how it sends.
+        with (
+            patch.object(type(self.registry), "cursor", lambda _registry: _NoCloseCursor(self.env.cr)),
+            patch.object(type(mail), "send", spy_send),
+        ):
+            hooks[0]()
+        self.assertEqual(sends, [([mail.id], True)])
+
+
+class _NoCloseCursor:
+    def __init__(self, cr):
+        self.cr = cr
+
+    def __enter__(self):
+        return self.cr
+
+    def __exit__(self, *exc):
+        return False
