@@ -5,6 +5,7 @@ import threading
 from odoo import api, models
 
 from ..delivery.attempt import attachment_line
+from ..delivery.header import one_line
 
 #: What the SMTP layer saw of the attempt the current thread is making:
 #: mail.mail._send arms it (`armed`), build_email and send_email fill it.
@@ -68,6 +69,14 @@ class IrMailServer(models.Model):
         # The journal keeps each attachment as it goes into the message:
         # name, size, SHA-256 of these very bytes (not of what is stored,
         # which may have changed, nor of ir.attachment's SHA-1 checksum).
+        # Last line of defence against header injection: a line break in a
+        # partner's name or a subject would start a new header (measured on
+        # stock 18: a partner named "Evil\r\nBcc: x@..." put a Bcc line on
+        # the wire). Whatever the checks before a send let through.
+        subject, email_from, reply_to = one_line(subject), one_line(email_from), one_line(reply_to)
+        email_to = [one_line(address) for address in email_to or []]
+        email_cc = [one_line(address) for address in email_cc or []]
+        email_bcc = [one_line(address) for address in email_bcc or []]
         if getattr(current_attempt, "armed", False):
             current_attempt.attachment_lines = [
                 attachment_line(name, data) for name, data, *_rest in attachments or []

@@ -68,6 +68,22 @@ class TestNotificationStatus(MailCase):
         self.assertEqual(len(self.smtp.received), 1)
 
 
+class TestHeaderLines(MailCase):
+    def test_a_line_break_in_a_name_never_makes_a_header(self):
+        evil = self.env["res.partner"].create(
+            {"name": "Evil\r\nBcc: hidden@example.com\u2028X-Evil: 1", "email": "evil@example.com"}
+        )
+        mail = self.make_mail(
+            email_to=False, recipient_ids=[(6, 0, evil.ids)], subject="Hello\r\nBcc: x@example.com"
+        )
+        self.send(mail)
+        received = self.assert_one_mail_to("evil@example.com")
+        names = [line.split(":", 1)[0].lower() for line in received.header_lines()]
+        self.assertNotIn("bcc", names)
+        self.assertNotIn("x-evil", names)
+        self.assertEqual(mail.state, "sent")
+
+
 class TestBrokenConnection(MailCase):
     def test_a_dropped_connection_fails_only_the_mail_in_flight(self):
         for answer in (DROP, "421 4.7.0 Closing connection"):
