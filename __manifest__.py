@@ -10,4 +10,15 @@
     "author": "mail_document_send contributors",
     "license": "AGPL-3",
     "depends": ["mail", "sale_management", "account"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/mail_delivery_log_security.xml",
+        "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_mail_actions.xml",
+        "views/mail_mail_views.xml",
+        "views/mail_delivery_log_views.xml",
+        "views/sale_order_delivery_state_views.xml",
+        "views/account_move_delivery_state_views.xml",
+    ],
 }

@@ -8,3 +8,9 @@ from . import test_delivery_filename
 from . import test_template_text
 from . import test_dsn
 from . import test_postfix_dsn
+from . import test_delivery_attempt
+from . import test_mail_retry
+from . import test_mail_outcome
+from . import test_delivery_state
+from . import test_access_matrix
+from . import test_queue_cost

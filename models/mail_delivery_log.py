@@ -1,0 +1,157 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..delivery.attempt import parse_retention_days
+from .mail_mail import FAILURE_CLASS_SELECTION
+
+RETENTION_PARAM = "mail_document_send.delivery_log_retention_days"
+
+
+class MailDeliveryLog(models.Model):
+    """One row per delivery attempt of a mail.mail.
+
+    Deliberately not linked to mail.mail: auto-deleted mails vanish once
+    sent, and the journal must outlive them (proof of what left, when)."""
+
+    _name = "mail.delivery.log"
+    _description = "Email delivery journal"
+    _order = "date desc, id desc"
+    _rec_name = "subject"
+
+    date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True, index=True)
+    user_id = fields.Many2one("res.users", string="Sent by", readonly=True, default=lambda self: self.env.uid)
+    # Indexed: the delivery state of a document reads its rows.
+    model = fields.Char("Document model", readonly=True, index=True)
+    res_id = fields.Many2oneReference("Document ID", model_field="model", readonly=True, index=True)
+    record_name = fields.Char("Document", readonly=True)
+    is_document_email = fields.Boolean(
+        "Document email",
+        readonly=True,
+        help="An email of the document to its recipients, not an internal note.",
+    )
+    mail_message_id = fields.Many2one("mail.message", "Message", readonly=True, ondelete="set null")
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    # Indexed: each attempt counts the rows of its mail to number itself.
+    mail_id = fields.Integer(
+        "Mail ID", readonly=True, index=True, help="Id of the mail.mail, which may be deleted since."
+    )
+    message_id = fields.Char("Message-ID", readonly=True, index=True)
+    recipients = fields.Text(readonly=True)
+    subject = fields.Char(readonly=True)
+    attachments = fields.Text(
+        readonly=True, help="One line per attachment: name, size in bytes and SHA-256 of the content sent."
+    )
+    attempt = fields.Integer(
+        readonly=True,
+        help="Rank of this attempt among all the attempts of the mail, manual retries included.",
+    )
+    state = fields.Selection(
+        [("sent", "Sent"), ("failed", "Failed")], required=True, readonly=True, index=True
+    )
+    failure_class = fields.Selection(
+        FAILURE_CLASS_SELECTION, string="Failure class", readonly=True, index=True
+    )
+    failure_smtp_code = fields.Integer("SMTP code", readonly=True)
+    failure_smtp_reply = fields.Text("SMTP reply", readonly=True)
+    failure_reason = fields.Text(readonly=True)
+    review_needed = fields.Boolean(
+        "Delivery to check",
+        readonly=True,
+        help="The sender stopped while the mail server may have accepted the email.",
+    )
+
+    @api.model
+    def _log_attempt(self, snapshot, state, **values):
+        """Write the journal row of one attempt, as the system: the sender may
+        not have the right to write the journal, the attempt happened anyway."""
+        vals = dict(snapshot, state=state, **values)
+        if vals.get("mail_message_id"):
+            # Auto-delete of a mail that is not a notification takes its
+            # message along: the row keeps the Message-ID text only.
+            vals["mail_message_id"] = (
+                self.env["mail.message"].sudo().browse(vals["mail_message_id"]).exists().id
+            )
+        if vals.get("mail_id"):
+            # A manual retry restarts the mail's retry schedule, not the
+            # story of the mail: the journal keeps numbering its attempts.
+            # An interrupted attempt is the one already counted, not a new one.
+            previous = self.sudo().search_count([("mail_id", "=", vals["mail_id"])])
+            vals["attempt"] = max(
+                vals.get("attempt") or 0, previous + (0 if values.get("review_needed") else 1)
+            )
+        return self.sudo().create(vals)
+
+    @api.model
+    def _cron_clean(self):
+        """Drop the rows older than the retention (system parameter, in days;
+        0 keeps everything): the journal is proof, not an archive."""
+        days = parse_retention_days(self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM))
+        if days <= 0:
+            return 0
+        old = self.sudo().search([("date", "<", fields.Datetime.now() - datetime.timedelta(days=days))])
+        count = len(old)
+        old.unlink()
+        return count
+
+    # ------------------------------------------------------------------
+    # Users read the rows of the documents they can read. A record rule
+    # cannot say "the document is readable", so _search filters the rows
+    # (read_group and search_count go through _search too) and
+    # _check_access refuses the others; administrators see everything.
+    # ------------------------------------------------------------------
+    def _mds_sees_all(self):
+        return self.env.is_superuser() or self.env.user._is_system()
+
+    def _mds_readable_documents(self, pairs):
+        """The (model, res_id) among `pairs` the current user can read."""
+        by_model = {}
+        for model, res_id in pairs:
+            by_model.setdefault(model, set()).add(res_id)
+        readable = set()
+        for model, res_ids in by_model.items():
+            if not model or model not in self.env:
+                continue
+            documents = self.env[model]
+            if not documents.has_access("read"):
+                continue
+            found = documents.with_context(active_test=False).search([("id", "in", list(res_ids))])
+            readable.update((model, res_id) for res_id in found.ids)
+        return readable
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if self._mds_sees_all():
+            return super()._search(domain, offset=offset, limit=limit, order=order)
+        query = super()._search(domain, order=order)
+        rows = self.env.execute_query(query.select("id", "model", "res_id"))
+        readable = self._mds_readable_documents([(model, res_id) for _id, model, res_id in rows])
+        ids = [id_ for id_, model, res_id in rows if (model, res_id) in readable]
+        ids = ids[offset:]
+        if limit:
+            ids = ids[:limit]
+        return self.browse(ids)._as_query(order)
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if not self or self._mds_sees_all() or operation != "read":
+            return result
+        rows = self.sudo().read(["model", "res_id"])
+        readable = self._mds_readable_documents([(row["model"], row["res_id"]) for row in rows])
+        forbidden = self.browse(row["id"] for row in rows if (row["model"], row["res_id"]) not in readable)
+        if result:
+            forbidden -= result[0]
+            if forbidden:
+                return (result[0] + forbidden, result[1])
+            return result
+        if forbidden:
+            return (
+                forbidden,
+                lambda: AccessError(
+                    self.env._("You can only see the email journal of documents you can read.")
+                ),
+            )
+        return None

@@ -1,0 +1,210 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL, html_escape
+
+DELIVERY_STATES = [
+    ("none", "Not emailed"),
+    ("queued", "Email queued"),
+    ("sent", "Email sent"),
+    ("failed", "Email failed"),
+]
+FAILED_ACTIVITY_XMLID = "mail_document_send.mail_activity_type_email_failed"
+#: Messages whose emails are the document's own: a send from the composer or
+#: the invoice wizard (comment), a mail.mail created by code (email_outgoing).
+#: Not notifications to one user (activity assigned), nor internal notes.
+DOCUMENT_MESSAGE_TYPES = ("comment", "email_outgoing")
+
+
+class MailDeliveryStateMixin(models.AbstractModel):
+    """Where the last email of a document stands, and what its people are told.
+
+    The state is computed, not stored: it reads the mails still queued and
+    the delivery journal, which outlives auto-deleted mails, so it stays right
+    without a write on the document at each attempt (documents are often
+    being edited while the queue sends)."""
+
+    _name = "mail.delivery.state.mixin"
+    _description = "Email delivery state of a document"
+
+    email_delivery_state = fields.Selection(
+        DELIVERY_STATES,
+        string="Email delivery",
+        compute="_compute_email_delivery_state",
+        search="_search_email_delivery_state",
+        help="The last email of this document: waiting to be sent (or retried), sent, or failed for good.",
+    )
+    email_delivery_log_count = fields.Integer("Emails", compute="_compute_email_delivery_log_count")
+
+    def _compute_email_delivery_log_count(self):
+        # Counted through the user's own search: only rows they may read.
+        groups = self.env["mail.delivery.log"]._read_group(
+            [("model", "=", self._name), ("res_id", "in", self.ids)], ["res_id"], ["__count"]
+        )
+        counts = dict(groups)
+        for record in self:
+            record.email_delivery_log_count = counts.get(record.id, 0)
+
+    @api.depends()
+    def _compute_email_delivery_state(self):
+        states = self._mds_delivery_states([rid for rid in self.ids if isinstance(rid, int)])
+        for record in self:
+            record.email_delivery_state = states.get(record.id, "none")
+
+    @api.model
+    def _search_email_delivery_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            return [("id", "=", 0)]
+        wanted = {value} if isinstance(value, str) else set(value or ())
+        if operator in ("!=", "not in"):
+            wanted = {key for key, _label in DELIVERY_STATES} - wanted
+        states = self._mds_delivery_states()
+        if "none" in wanted:
+            return [("id", "not in", [res_id for res_id, state in states.items() if state not in wanted])]
+        return [("id", "in", [res_id for res_id, state in states.items() if state in wanted])]
+
+    def action_view_email_delivery_log(self):
+        """Emails smart button: the delivery journal of this document."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("mail_document_send.mail_delivery_log_action")
+        action["domain"] = [("model", "=", self._name), ("res_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    @api.model
+    def _mds_journal_states(self, res_ids=None):
+        """{res_id: 'sent' or 'failed'}: the journal's last word on the last
+        email of each document."""
+        self.env["mail.delivery.log"].flush_model()
+        only = SQL(" AND res_id = ANY(%s)", list(res_ids)) if res_ids is not None else SQL()
+        # The last email of a document is one message (one Message-ID) sent
+        # as one mail per recipient: it failed if the last attempt of any of
+        # its mails failed, whichever recipient was tried last.
+        rows = self.env.execute_query(
+            SQL(
+                """
+            WITH last_message AS (
+                SELECT DISTINCT ON (res_id) res_id, message_id FROM mail_delivery_log
+                 WHERE model = %(model)s AND is_document_email %(only)s
+              ORDER BY res_id, id DESC
+            ), last_attempt AS (
+                SELECT DISTINCT ON (log.mail_id) log.res_id, log.state FROM mail_delivery_log log
+                  JOIN last_message last ON last.res_id = log.res_id
+                   AND log.message_id IS NOT DISTINCT FROM last.message_id
+                 WHERE log.model = %(model)s AND log.is_document_email
+              ORDER BY log.mail_id, log.id DESC
+            )
+            SELECT res_id, CASE WHEN bool_or(state = 'failed') THEN 'failed' ELSE 'sent' END
+              FROM last_attempt GROUP BY res_id
+            """,
+                model=self._name,
+                only=only,
+            )
+        )
+        return dict(rows)
+
+    @api.model
+    def _mds_delivery_states(self, res_ids=None):
+        """{res_id: state} of the documents that have had an email."""
+        states = self._mds_journal_states(res_ids)
+        self.env["mail.mail"].flush_model(["state", "mail_message_id"])
+        self.env["mail.message"].flush_model(["model", "res_id", "message_type", "subtype_id"])
+        # A document email waiting for its (re)try wins over the journal.
+        queued = self.env.execute_query(
+            SQL(
+                """
+            SELECT DISTINCT msg.res_id FROM mail_mail mail
+              JOIN mail_message msg ON msg.id = mail.mail_message_id
+              LEFT JOIN mail_message_subtype subtype ON subtype.id = msg.subtype_id
+             WHERE mail.state = 'outgoing' AND msg.model = %(model)s
+               AND msg.message_type IN %(types)s AND NOT COALESCE(subtype.internal, FALSE)
+               %(only)s
+            """,
+                model=self._name,
+                types=DOCUMENT_MESSAGE_TYPES,
+                only=SQL(" AND msg.res_id = ANY(%s)", list(res_ids)) if res_ids is not None else SQL(),
+            )
+        )
+        for (res_id,) in queued:
+            states[res_id] = "queued"
+        return states
+
+    # ------------------------------------------------------------------
+    # One mail per recipient
+    # ------------------------------------------------------------------
+    def _notify_thread_by_email(self, message, recipients_data, msg_vals=False, **kwargs):
+        """A document's email: one mail.mail per recipient.
+
+        Stock puts up to `mail.batch_size` (50) recipients in one mail.mail,
+        sent as one SMTP message each but with one state for all: when the
+        server turns one down, the retry sends the mail again to those who
+        already got it. Alone in its mail.mail, each recipient's delivery
+        fails, is retried, journaled and shown in the envelope on its own."""
+        email_recipients = [r for r in recipients_data if r["notif"] == "email"]
+        if len(email_recipients) <= 1:
+            return super()._notify_thread_by_email(message, recipients_data, msg_vals=msg_vals, **kwargs)
+        for recipient in email_recipients:
+            super()._notify_thread_by_email(message, [recipient], msg_vals=msg_vals, **kwargs)
+        return True
+
+    # ------------------------------------------------------------------
+    # Failure for good: one note for every internal follower, one to-do
+    # ------------------------------------------------------------------
+    def _mds_failure_activity_user(self):
+        """Who must act on a failed email: the document's salesperson."""
+        self.ensure_one()
+        return self.env["res.users"]
+
+    def _mds_email_failed(self, snapshot, reason):
+        self.ensure_one()
+        body = Markup("<p>%s</p><p>%s</p>") % (
+            self.env._(
+                'The email "%(subject)s" to %(recipients)s could not be delivered.',
+                subject=snapshot.get("subject") or "",
+                recipients=snapshot.get("recipients") or "",
+            ),
+            Markup("<br/>").join((reason or "").split("\n")),
+        )
+        # Stock shows a failure only to the message's author: every internal
+        # follower gets this note (inbox or email, as each chose). Queued, not
+        # sent inside the send that just failed.
+        followers = self.message_partner_ids.filtered(
+            lambda partner: partner.user_ids and not partner.partner_share
+        )
+        self.with_context(mail_notify_force_send=False).message_post(
+            body=body,
+            subtype_xmlid="mail.mt_note",
+            message_type="comment",
+            partner_ids=followers.ids,
+        )
+        activity_type = self.env.ref(FAILED_ACTIVITY_XMLID)
+        if self.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type):
+            return  # one open to-do per document is enough
+        user = self._mds_failure_activity_user() or self.create_uid
+        self.activity_schedule(
+            FAILED_ACTIVITY_XMLID,
+            summary=self.env._("Email not delivered: %(subject)s", subject=snapshot.get("subject") or ""),
+            note=Markup("<p>%s</p>") % html_escape(reason or ""),
+            user_id=user.id or self.env.uid,
+        )
+
+    def _mds_email_delivered(self, snapshot):
+        self.ensure_one()
+        activity_type = self.env.ref(FAILED_ACTIVITY_XMLID)
+        activities = self.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type)
+        if not activities:
+            return
+        # One mail per recipient: the accountant's copy delivered after the
+        # customer's was refused does not settle the to-do.
+        if self._mds_journal_states([self.id]).get(self.id) == "failed":
+            return
+        # Not action_feedback(): its "done" message may be emailed to
+        # followers, a new mail queued for each success.
+        activities.unlink()
+        self.message_post(
+            body=self.env._('The email "%(subject)s" was delivered.', subject=snapshot.get("subject") or ""),
+            subtype_xmlid="mail.mt_note",
+            message_type="comment",
+        )

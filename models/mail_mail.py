@@ -1,0 +1,709 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import smtplib
+import threading
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.modules.registry import Registry
+
+from ..delivery import attempt as attempt_rules
+from ..delivery import smtp_failure
+from ..delivery.attempt import attachment_line
+from .ir_mail_server import arm_attempt, current_attempt, disarm_attempt
+from .mail_delivery_state_mixin import DOCUMENT_MESSAGE_TYPES
+
+_logger = logging.getLogger(__name__)
+
+FAILURE_CLASS_SELECTION = [
+    (smtp_failure.TEMPORARY, "Temporary"),
+    (smtp_failure.PERMANENT, "Permanent"),
+    (smtp_failure.AUTHENTICATION, "Authentication"),
+    (smtp_failure.CONFIGURATION, "Configuration"),
+    (smtp_failure.RECIPIENT, "Recipient"),
+    (smtp_failure.TOO_LARGE, "Too large"),
+    (smtp_failure.UNKNOWN, "Unknown"),
+]
+MAX_ATTEMPTS_PARAM = "mail_document_send.max_attempts"
+#: Context key of our per-mail call into the stock _send.
+_STOCK_SEND_KEY = "mail_document_send_stock_send"
+#: Stock failure types a mail.notification accepts (mail_notification.py:39).
+_NOTIFICATION_FAILURE_TYPES = (
+    "unknown",
+    "mail_email_invalid",
+    "mail_email_missing",
+    "mail_from_invalid",
+    "mail_from_missing",
+    "mail_smtp",
+)
+
+# Stock _send logs every failure at ERROR with a traceback, a 451 that will be
+# retried in 5 minutes included: an administrator reads it as a bug. While
+# this addon owns the outcome of the mail, it logs it once itself: a WARNING
+# while a retry is scheduled, an ERROR when the mail fails for good.
+_STOCK_FAILURE_MSG = "failed sending mail (id: %s) due to %s"
+
+
+class _StockFailureLogFilter(logging.Filter):
+    def filter(self, record):
+        return not (
+            record.msg == _STOCK_FAILURE_MSG
+            and record.args
+            and record.args[0] == getattr(current_attempt, "mail_id", None)
+        )
+
+
+_stock_logger = logging.getLogger("odoo.addons.mail.models.mail_mail")
+if not any(isinstance(flt, _StockFailureLogFilter) for flt in _stock_logger.filters):
+    _stock_logger.addFilter(_StockFailureLogFilter())
+
+
+def _close_smtp_session(session):
+    try:
+        session.quit()
+    except Exception:  # noqa: BLE001 pylint: disable=broad-except
+        session.close()
+
+
+class MailMail(models.Model):
+    _inherit = "mail.mail"
+
+    failure_class = fields.Selection(
+        FAILURE_CLASS_SELECTION,
+        string="Failure class",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Why the last attempt failed, from the mail server's reply or the connection error.",
+    )
+    failure_smtp_code = fields.Integer("SMTP code", readonly=True, copy=False)
+    failure_smtp_reply = fields.Text("SMTP reply", readonly=True, copy=False)
+    attempt_count = fields.Integer("Attempts", readonly=True, copy=False)
+    # Stock's scheduled_date under the name this addon gives it: the stock
+    # queue already leaves a mail alone until that date.
+    next_attempt_date = fields.Datetime(
+        "Next attempt",
+        related="scheduled_date",
+        readonly=True,
+        help="When the email will be tried again automatically.",
+    )
+    sending_started_date = fields.Datetime(
+        "Sending since",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Set, and committed, before the mail server is given the email; cleared once the outcome is "
+        "recorded. Still set later means the sender died mid-flight: the email may have left.",
+    )
+    retry_user_id = fields.Many2one(
+        "res.users", "Retried by", readonly=True, copy=False, help="Who last retried it by hand."
+    )
+    delivery_review_needed = fields.Boolean(
+        "Delivery to check",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Sending was interrupted after the mail server may have accepted the email: check with the "
+        "recipient before retrying, or it may arrive twice.",
+    )
+
+    # ------------------------------------------------------------------
+    # Manual actions: administrators only, through every path
+    # ------------------------------------------------------------------
+    def _mds_check_admin(self):
+        if not (self.env.su or self.env.user._is_superuser() or self.env.user._is_system()):
+            raise AccessError(self.env._("Only administrators can retry or cancel emails."))
+
+    def write(self, vals):
+        # Stock's ACL already keeps mail.mail to administrators; this keeps
+        # it so for the state even if a later rule or ACL opens the model.
+        if "state" in vals:
+            self._mds_check_admin()
+        return super().write(vals)
+
+    def _mds_reset_schedule_values(self):
+        return {
+            "attempt_count": 0,
+            "scheduled_date": False,
+            "failure_class": False,
+            "failure_smtp_code": False,
+            "failure_smtp_reply": False,
+            "sending_started_date": False,
+            "delivery_review_needed": False,
+        }
+
+    def mark_outgoing(self):
+        """Retry (form, list's Retry through action_retry): the schedule
+        starts over, due at once."""
+        self._mds_check_admin()
+        self.write(dict(self._mds_reset_schedule_values(), retry_user_id=self.env.uid))
+        return super().mark_outgoing()
+
+    def action_retry(self):
+        self._mds_check_admin()
+        return super().action_retry()
+
+    def cancel(self):
+        self._mds_check_admin()
+        self.write({"scheduled_date": False, "sending_started_date": False})
+        return super().cancel()
+
+    def action_retry_send_now(self):
+        """Retry and send now: the selected failed mails go out at once."""
+        self._mds_check_admin()
+        self.filtered(lambda mail: mail.state in ("exception", "cancel", "outgoing")).mark_outgoing()
+        return self.action_send_now()
+
+    def action_send_now(self):
+        """Send at once, with the queue's guarantee: the in-flight mark must
+        be committed before the mail server gets the mail, which the click's
+        own transaction cannot do. So the mails go out once the click is
+        committed, in a cursor of their own (mark committed, SMTP, outcome
+        committed, mail by mail)."""
+        self._mds_check_admin()
+        if getattr(threading.current_thread(), "testing", False):
+            self._mds_sendable().send()
+            return True
+        dbname, ids, context = self.env.cr.dbname, self.ids, dict(self.env.context)
+
+        @self.env.cr.postcommit.add
+        def send_committed():
+            with Registry(dbname).cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, context)
+                env["mail.mail"].browse(ids).exists()._mds_sendable().send(auto_commit=True)
+
+        return True
+
+    def _mds_sendable(self):
+        """Outgoing mails nobody is sending right now."""
+        return self.filtered(lambda mail: mail.state == "outgoing" and not mail.sending_started_date)
+
+    # ------------------------------------------------------------------
+    # Queue
+    # ------------------------------------------------------------------
+    @api.model
+    def process_email_queue(self, ids=None, batch_size=1000):
+        """Interrupted sends are set aside first; a mail in flight is never
+        picked (stock's scheduled_date filter already waits for due retries).
+        Nothing raises out of here: Odoo deactivates a cron that keeps failing
+        (ir_cron.py MIN_FAILURE_COUNT_BEFORE_DEACTIVATION), which would stop
+        every email."""
+        try:
+            with self.env.cr.savepoint():
+                self._mds_flag_interrupted()
+        except Exception:  # noqa: BLE001
+            _logger.exception("Could not set interrupted sends aside; the queue goes on")
+        filters = list(self.env.context.get("filters") or [])
+        filters.append(("sending_started_date", "=", False))
+        return super(MailMail, self.with_context(filters=filters)).process_email_queue(
+            ids=ids, batch_size=batch_size
+        )
+
+    def send_after_commit(self):
+        """Stock sends chatter notifications after the commit, in a new
+        cursor, without auto_commit: the in-flight mark would then live in the
+        same transaction as the SMTP outcome, and a worker killed in between
+        would leave the mail outgoing, to be sent again unnoticed. That cursor
+        holds nothing else: commit per mail, as the queue does."""
+        if getattr(threading.current_thread(), "testing", False):
+            return super().send_after_commit()
+        email_ids, dbname, context = self.ids, self.env.cr.dbname, self.env.context
+
+        @self.env.cr.postcommit.add
+        def send_emails_with_new_cursor():
+            with Registry(dbname).cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, context)
+                env["mail.mail"].browse(email_ids).send(auto_commit=True)
+
+    def send(self, auto_commit=False, raise_exception=False, post_send_callback=None):
+        """The stock loop, except that a connection failure is classified and
+        scheduled, mail by mail, like any other failure."""
+        for mail_server_id, alias_domain_id, smtp_from, batch_ids in self._split_by_mail_configuration():
+            smtp_session = None
+            try:
+                smtp_session = self.env["ir.mail_server"].connect(
+                    mail_server_id=mail_server_id, smtp_from=smtp_from
+                )
+            except Exception as exc:  # noqa: BLE001
+                if raise_exception:
+                    from odoo.addons.base.models.ir_mail_server import MailDeliveryException
+
+                    raise MailDeliveryException(self.env._("Unable to connect to SMTP Server"), exc) from exc
+                _logger.info("Cannot connect to mail server %s: %s", mail_server_id, exc)
+                self.browse(batch_ids)._mds_send_batch(
+                    auto_commit=auto_commit, connect_error=exc, post_send_callback=post_send_callback
+                )
+            else:
+                self.browse(batch_ids)._send(
+                    auto_commit=auto_commit,
+                    raise_exception=raise_exception,
+                    smtp_session=smtp_session,
+                    alias_domain_id=alias_domain_id,
+                    mail_server=self.env["ir.mail_server"].browse(mail_server_id),
+                    post_send_callback=post_send_callback,
+                )
+            finally:
+                if smtp_session:
+                    try:
+                        smtp_session.quit()
+                    except (smtplib.SMTPException, OSError):
+                        _logger.info("SMTP session for server %s already closed", mail_server_id)
+        return True
+
+    def _send(
+        self,
+        auto_commit=False,
+        raise_exception=False,
+        smtp_session=None,
+        alias_domain_id=False,
+        mail_server=False,
+        post_send_callback=None,
+    ):
+        """Run the stock _send one mail at a time, made to raise, so that the
+        exception itself reaches us (stock keeps only its text), with an
+        in-flight mark committed before each mail goes to the server."""
+        if self.env.context.get(_STOCK_SEND_KEY):
+            return super()._send(
+                auto_commit=auto_commit,
+                raise_exception=raise_exception,
+                smtp_session=smtp_session,
+                alias_domain_id=alias_domain_id,
+                mail_server=mail_server,
+                post_send_callback=post_send_callback,
+            )
+        return self._mds_send_batch(
+            auto_commit=auto_commit,
+            raise_exception=raise_exception,
+            smtp_session=smtp_session,
+            alias_domain_id=alias_domain_id,
+            mail_server=mail_server,
+            post_send_callback=post_send_callback,
+        )
+
+    def _mds_send_batch(
+        self,
+        auto_commit=False,
+        raise_exception=False,
+        smtp_session=None,
+        alias_domain_id=False,
+        mail_server=False,
+        post_send_callback=None,
+        connect_error=None,
+    ):
+        """The batch, mail by mail; `connect_error`: the batch's connection
+        could not be opened, each mail records that failure as its attempt.
+        Not a parameter of _send: other overrides of _send (mass_mailing's)
+        do not take it."""
+        mail_server = mail_server or self.env["ir.mail_server"]
+        session, own_sessions = smtp_session, []
+        try:
+            for mail_id in self.ids:
+                mail = self.browse(mail_id)
+                if not mail._mds_due_here():
+                    continue
+                if session is None and smtp_session is not None and connect_error is None:
+                    # The batch's connection broke on an earlier mail: one new
+                    # connection for the rest, not a failure for each of them.
+                    try:
+                        session = self.env["ir.mail_server"].connect(
+                            mail_server_id=mail_server.id or None, smtp_from=mail.email_from
+                        )
+                        own_sessions.append(session)
+                    except Exception as exc:  # noqa: BLE001
+                        connect_error = exc
+                session = mail._mds_send_one(
+                    session, connect_error, auto_commit, raise_exception, alias_domain_id, mail_server
+                )
+                if auto_commit is True:
+                    if post_send_callback:
+                        post_send_callback([mail_id])
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        finally:
+            for own in own_sessions:
+                if own is not None:
+                    _close_smtp_session(own)
+        if post_send_callback:
+            post_send_callback(self.ids)
+        return True
+
+    def _mds_due_here(self):
+        """Whether this call is the one to send the mail."""
+        if not self.exists():
+            # Sent and auto-deleted by another worker since the batch was
+            # selected: writing on the missing row would end the queue run.
+            return False
+        # Another worker may have taken it since: read again, not the cache.
+        self.invalidate_recordset(["state", "sending_started_date"])
+        if self.state != "outgoing":
+            return False
+        if self.sending_started_date:
+            _logger.info("mail.mail %s is being sent by another worker: skipped", self.id)
+            return False
+        return True
+
+    def _mds_send_one(
+        self, session, connect_error, auto_commit, raise_exception, alias_domain_id, mail_server
+    ):
+        """One attempt, its outcome recorded; returns the SMTP session the next
+        mail may use (None once it is broken)."""
+        snapshot = self._mds_start_attempt()
+        if auto_commit is True:
+            # The attempt is on record before the server can accept the mail
+            # (see _mds_flag_interrupted).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        arm_attempt()
+        current_attempt.mail_id = self.id
+        current_attempt.stock_failure_type = None
+        try:
+            if connect_error is not None:
+                raise connect_error
+            # The stock _send, for this one mail: called from a helper of our
+            # _send on purpose.
+            # pylint: disable=super-method-mismatch
+            super(MailMail, self.with_context(**{_STOCK_SEND_KEY: True}))._send(
+                auto_commit=False,
+                raise_exception=True,
+                smtp_session=session,
+                alias_domain_id=alias_domain_id,
+                mail_server=mail_server,
+            )
+        except (MemoryError, psycopg2.Error):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            lines, _refused = disarm_attempt()
+            if lines is None:
+                # Failed before the message was built (no connection): the
+                # attachments as stored are those the attempt would have sent.
+                lines = self._mds_attachment_lines()
+            code = self._mds_record_failure(exc, snapshot, lines)
+            if session is not None and not attempt_rules.session_usable(code, getattr(session, "sock", None)):
+                _close_smtp_session(session)
+                session = None
+            if raise_exception:
+                raise
+        else:
+            lines, refused = disarm_attempt()
+            stock_failure = current_attempt.stock_failure_type
+            if stock_failure:
+                # Stock gives up without an exception when no recipient
+                # address is valid (and may have auto-deleted the mail).
+                self._mds_record_failure(None, snapshot, lines, stock_failure_type=stock_failure)
+            else:
+                self._mds_record_success(snapshot, lines, refused)
+        finally:
+            disarm_attempt()
+            current_attempt.mail_id = None
+            current_attempt.stock_failure_type = None
+        return session
+
+    def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
+        if getattr(current_attempt, "mail_id", None) in self.ids and failure_type:
+            current_attempt.stock_failure_type = failure_type
+        return super()._postprocess_sent_message(
+            success_pids, failure_reason=failure_reason, failure_type=failure_type
+        )
+
+    # ------------------------------------------------------------------
+    # Attempt bookkeeping
+    # ------------------------------------------------------------------
+    def _mds_max_attempts(self):
+        return attempt_rules.parse_max_attempts(
+            self.env["ir.config_parameter"].sudo().get_param(MAX_ATTEMPTS_PARAM)
+        )
+
+    def _mds_start_attempt(self):
+        """Count the attempt and mark it in flight, and take what the journal
+        needs now: an auto-delete mail is gone once sent."""
+        self.ensure_one()
+        attempt = self.attempt_count + 1
+        self.sudo().write({"attempt_count": attempt, "sending_started_date": fields.Datetime.now()})
+        return self._mds_snapshot(attempt)
+
+    def _mds_attachment_lines(self):
+        mail = self.sudo().exists()
+        return (
+            [
+                attachment_line(att["name"], att["raw"] or b"")
+                for att in mail.attachment_ids.read(["name", "raw"])
+            ]
+            if mail
+            else []
+        )
+
+    def _mds_snapshot(self, attempt):
+        mail = self.sudo()
+        recipients = [mail.email_to or "", mail.email_cc or ""]
+        recipients += [partner.email or partner.name for partner in mail.recipient_ids]
+        company = False
+        document_name = mail.record_name
+        if mail.model and mail.model in self.env and mail.res_id:
+            document = self.env[mail.model].sudo().browse(mail.res_id).exists()
+            if document:
+                company = "company_id" in document._fields and document.company_id.id
+                document_name = document.display_name
+        subtype = mail.mail_message_id.subtype_id
+        return {
+            "company_id": company or False,
+            # The person behind the attempt: the sender, or who retried it.
+            "user_id": (mail.retry_user_id or mail.create_uid or self.env.user).id,
+            "model": mail.model or False,
+            "res_id": mail.res_id or False,
+            "record_name": document_name or False,
+            "mail_message_id": mail.mail_message_id.id,
+            "mail_id": mail.id,
+            "message_id": mail.message_id,
+            "recipients": ", ".join(r for r in recipients if r),
+            "subject": mail.subject,
+            "attempt": attempt,
+            # Internal notes (the failure note itself, tracking) are not
+            # emails of the document to its customer.
+            "is_document_email": bool(
+                mail.model
+                and mail.res_id
+                and not subtype.internal
+                and mail.message_type in DOCUMENT_MESSAGE_TYPES
+            ),
+        }
+
+    def _mds_failure_sentence(self, failure_class, reply):
+        """What happened and what to do, for a person, in their language."""
+        sentences = {
+            "temporary": self.env._(
+                "The mail server could not take the email for now. It will be retried automatically; "
+                "nothing to do unless retries run out."
+            ),
+            "permanent": self.env._(
+                "The mail server refused the email for good. Check the recipient's address and the "
+                "sender, then retry."
+            ),
+            "authentication": self.env._(
+                "The mail server refused our login. Ask an administrator to check the user name and "
+                "password of the outgoing mail server, then retry."
+            ),
+            "configuration": self.env._(
+                "The outgoing mail server is not set up correctly (server, port, encryption or "
+                "certificate). Ask an administrator to fix it, then retry."
+            ),
+            "recipient": self.env._(
+                "The email has no valid recipient address. Correct the recipient's email address, then retry."
+            ),
+            "too_large": self.env._(
+                "The email is too large for the mail server. Send fewer or smaller attachments."
+            ),
+            "unknown": self.env._("The email could not be sent for an unknown reason. Ask an administrator."),
+        }
+        sentence = sentences.get(failure_class, sentences["unknown"])
+        if reply:
+            sentence = "%s\n%s" % (sentence, self.env._("Server reply: %(reply)s", reply=reply))
+        return sentence
+
+    def _mds_stock_failure_type(self, failure_class, code, stock_failure_type=None):
+        """Stock's failure_type, kept right for mail.notification and the
+        resend wizard: a connection problem is mail_smtp, a refused address
+        mail_email_invalid; what stock already found precisely stays."""
+        if stock_failure_type and stock_failure_type != "unknown":
+            return stock_failure_type
+        if failure_class == smtp_failure.RECIPIENT:
+            return "mail_email_invalid"
+        if failure_class in (smtp_failure.AUTHENTICATION, smtp_failure.CONFIGURATION) or (
+            code is None and failure_class == smtp_failure.TEMPORARY
+        ):
+            return "mail_smtp"
+        return "unknown"
+
+    def _mds_record_failure(self, exc, snapshot, attachment_lines, stock_failure_type=None):
+        """Classify, schedule or fail for good, journal; returns the SMTP code."""
+        if exc is None:
+            failure_class, code, reply = smtp_failure.RECIPIENT, None, ""
+        else:
+            failure_class, code, reply = smtp_failure.classify(exc)
+        attempt = snapshot["attempt"]
+        state, when = attempt_rules.after_failure(
+            failure_class, attempt, fields.Datetime.now(), self._mds_max_attempts()
+        )
+        reason = self._mds_failure_sentence(failure_class, reply)
+        if state == attempt_rules.FAILED and failure_class == smtp_failure.TEMPORARY:
+            reason = "%s\n%s" % (
+                reason,
+                self.env._("No automatic retry left after %(count)s attempts: retry by hand.", count=attempt),
+            )
+        stock_type = self._mds_stock_failure_type(failure_class, code, stock_failure_type)
+        mail = self.sudo().exists()
+        if mail:
+            mail.write(
+                {
+                    "state": state,
+                    "failure_class": failure_class,
+                    "failure_smtp_code": code or False,
+                    "failure_smtp_reply": reply or False,
+                    "failure_reason": reason,
+                    "failure_type": stock_type,
+                    "scheduled_date": when or False,
+                    "sending_started_date": False,
+                }
+            )
+        if state == attempt_rules.QUEUED:
+            _logger.warning(
+                "mail.mail %s (Message-Id %s): attempt %s failed (%s), retry at %s",
+                snapshot["mail_id"],
+                snapshot["message_id"],
+                attempt,
+                reply or failure_class,
+                when,
+            )
+            # Stock marked the recipients' envelope failed: the mail is in
+            # fact queued again.
+            mail._mds_set_notifications(
+                {"notification_status": "ready", "failure_type": False, "failure_reason": False}
+            )
+            # Due retries go out without waiting for the hourly queue run.
+            cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger(at=when)
+        else:
+            _logger.error(
+                "mail.mail %s (Message-Id %s) failed for good after %s attempt(s): %s %s",
+                snapshot["mail_id"],
+                snapshot["message_id"],
+                attempt,
+                failure_class,
+                reply or "",
+            )
+            mail._mds_set_notifications(
+                {
+                    "notification_status": "exception",
+                    "failure_type": stock_type if stock_type in _NOTIFICATION_FAILURE_TYPES else "unknown",
+                    "failure_reason": reason,
+                }
+            )
+        self.env["mail.delivery.log"]._log_attempt(
+            snapshot,
+            "failed",
+            attachments="\n".join(attachment_lines or []),
+            failure_class=failure_class,
+            failure_smtp_code=code or False,
+            failure_smtp_reply=reply or False,
+            failure_reason=reason,
+        )
+        if state == attempt_rules.FAILED:
+            self._mds_document_failed(snapshot, reason)
+        return code
+
+    def _mds_record_success(self, snapshot, attachment_lines, refused):
+        mail = self.sudo().exists()
+        if mail:
+            mail.write(
+                {
+                    "failure_class": False,
+                    "failure_smtp_code": False,
+                    "failure_smtp_reply": False,
+                    "sending_started_date": False,
+                }
+            )
+        Log = self.env["mail.delivery.log"]
+        Log._log_attempt(snapshot, "sent", attachments="\n".join(attachment_lines or []))
+        for address, (code, reply) in (refused or {}).items():
+            # The server took the mail but refused some of its recipients.
+            reply = "%s %s" % (code, reply.decode(errors="replace") if isinstance(reply, bytes) else reply)
+            failure_class = smtp_failure.classify_reply(code, reply)
+            Log._log_attempt(
+                dict(snapshot, recipients=address),
+                "failed",
+                failure_class=failure_class,
+                failure_smtp_code=code,
+                failure_smtp_reply=reply,
+                failure_reason=self._mds_failure_sentence(failure_class, reply),
+            )
+        self._mds_document_delivered(snapshot)
+
+    def _mds_set_notifications(self, values):
+        """The chatter envelope of this mail's own recipients only: with one
+        mail per recipient, each keeps the outcome of its own mail."""
+        if not self:
+            return
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("mail_mail_id", "in", self.ids),
+                    ("notification_type", "=", "email"),
+                    ("notification_status", "not in", ("sent", "canceled")),
+                ]
+            )
+        )
+        if notifications:
+            notifications.write(values)
+            notifications.mail_message_id._notify_message_notification_update()
+
+    @api.model
+    def _mds_flag_interrupted(self):
+        """Mails whose sender died between the in-flight mark and the outcome
+        may have reached the server: sending them again could deliver twice,
+        dropping them would lose them. Set them aside, failed, for review."""
+        limit = attempt_rules.interrupted_before(fields.Datetime.now())
+        stale = self.sudo().search(
+            [
+                ("state", "=", "outgoing"),
+                ("sending_started_date", "!=", False),
+                ("sending_started_date", "<", limit),
+            ]
+        )
+        reason = self.env._(
+            "Sending was interrupted (the server stopped) after the email was handed to the mail server: "
+            "it may or may not have been delivered. Check with the recipient before retrying."
+        )
+        for mail in stale:
+            _logger.error(
+                "mail.mail %s (Message-Id %s) was interrupted while being sent: set aside for review",
+                mail.id,
+                mail.message_id,
+            )
+            snapshot = mail._mds_snapshot(mail.attempt_count)
+            mail.write(
+                {
+                    "state": "exception",
+                    "failure_class": smtp_failure.UNKNOWN,
+                    "failure_type": "unknown",
+                    "failure_reason": reason,
+                    "scheduled_date": False,
+                    "sending_started_date": False,
+                    "delivery_review_needed": True,
+                }
+            )
+            mail._mds_set_notifications(
+                {"notification_status": "exception", "failure_type": "unknown", "failure_reason": reason}
+            )
+            self.env["mail.delivery.log"]._log_attempt(
+                snapshot,
+                "failed",
+                failure_class=smtp_failure.UNKNOWN,
+                failure_reason=reason,
+                review_needed=True,
+            )
+            mail._mds_document_failed(snapshot, reason)
+        return stale
+
+    # ------------------------------------------------------------------
+    # The document: only failures for good, and the success that follows
+    # ------------------------------------------------------------------
+    def _mds_document(self, snapshot):
+        model, res_id = snapshot.get("model"), snapshot.get("res_id")
+        if not snapshot.get("is_document_email") or not model or model not in self.env:
+            return None
+        if not hasattr(self.env[model], "_mds_email_failed"):
+            return None
+        return self.env[model].sudo().browse(res_id).exists() or None
+
+    def _mds_document_failed(self, snapshot, reason):
+        document = self._mds_document(snapshot)
+        if document is not None:
+            document._mds_email_failed(snapshot, reason)
+
+    def _mds_document_delivered(self, snapshot):
+        document = self._mds_document(snapshot)
+        if document is not None:
+            document._mds_email_delivered(snapshot)

@@ -1,0 +1,154 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import new_test_user
+
+from .outbox_common import MailCase
+
+
+class TestDeliveryState(MailCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.activity_type = cls.env.ref("mail_document_send.mail_activity_type_email_failed")
+        cls.salesperson = new_test_user(
+            cls.env,
+            login="sam_mds",
+            name="Sam Salesperson",
+            email="sam@example.com",
+            groups="sales_team.group_sale_salesman",
+            notification_type="inbox",
+        )
+        cls.colleague = new_test_user(
+            cls.env,
+            login="cole_mds",
+            name="Cole Colleague",
+            email="cole@example.com",
+            groups="sales_team.group_sale_salesman",
+            notification_type="inbox",
+        )
+
+    def state_of(self, record):
+        record.invalidate_recordset(["email_delivery_state"])
+        return record.email_delivery_state
+
+    def failure_activities(self, record):
+        return record.activity_ids.filtered(lambda activity: activity.activity_type_id == self.activity_type)
+
+    def assert_lifecycle(self, record):
+        model = record._name
+        self.assertEqual(self.state_of(record), "none")
+        mail = self.make_mail(model=model, res_id=record.id)
+        self.assertEqual(self.state_of(record), "queued")
+
+        self.smtp.script("451 4.3.0 Try again later")
+        self.send(mail)
+        # Waiting for its retry: still on its way, not failed.
+        self.assertEqual(self.state_of(record), "queued")
+
+        self.smtp.script("550 5.1.1 User unknown")
+        self.send(mail)
+        self.assertEqual(self.state_of(record), "failed")
+        Model = self.env[model]
+        self.assertIn(record, Model.search([("email_delivery_state", "=", "failed")]))
+        self.assertNotIn(record, Model.search([("email_delivery_state", "=", "none")]))
+        self.assertEqual(len(self.failure_activities(record)), 1)
+
+        mail.mark_outgoing()
+        self.send(mail)
+        self.assertEqual(self.state_of(record), "sent")
+        self.assertNotIn(record, Model.search([("email_delivery_state", "=", "failed")]))
+        self.assertIn(record, Model.search([("email_delivery_state", "in", ["sent"])]))
+        self.assertFalse(self.failure_activities(record))
+
+    def test_sale_order(self):
+        self.assert_lifecycle(self.make_order())
+
+    def test_invoice(self):
+        self.assert_lifecycle(self.make_invoice())
+
+    def test_invoice_failure_goes_to_its_salesperson(self):
+        invoice = self.make_invoice()
+        invoice.invoice_user_id = self.salesperson
+        self.smtp.refuse("customer@example.com")
+        self.post_document(invoice, self.customer)
+        self.assertEqual(self.state_of(invoice), "failed")
+        self.assertEqual(self.failure_activities(invoice).user_id, self.salesperson)
+        self.assertIn(invoice, self.env["account.move"].search([("email_delivery_state", "=", "failed")]))
+
+    def test_one_mail_per_recipient_and_each_keeps_its_outcome(self):
+        """One document message to two recipients: two mail.mail, one SMTP
+        message each; the customer's refused for good, the accountant's
+        delivered. A retry reaches only the customer."""
+        order = self.make_order()
+        accountant = self.env["res.partner"].create({"name": "Accountant", "email": "accountant@example.com"})
+        self.smtp.refuse("customer@example.com")
+        message, mails = self.post_document(order, self.customer | accountant, auto_delete=False)
+        self.assertEqual(len(mails), 2)
+        self.assertEqual(sorted(len(mail.recipient_ids) for mail in mails), [1, 1])
+        to_customer = mails.filtered(lambda mail: mail.recipient_ids == self.customer)
+        to_accountant = mails - to_customer
+        self.assertEqual((to_customer.state, to_accountant.state), ("exception", "sent"))
+        self.assertEqual(to_customer.failure_class, "permanent")
+        # The chatter envelope: each recipient its own outcome.
+        status = {n.res_partner_id: n.notification_status for n in message.notification_ids}
+        self.assertEqual(status[self.customer], "exception")
+        self.assertEqual(status[accountant], "sent")
+        # The document failed; the accountant's delivery closes nothing.
+        self.assertEqual(self.state_of(order), "failed")
+        self.assertEqual(len(self.failure_activities(order)), 1)
+        self.assertEqual(self.assert_one_mail_to("accountant@example.com").message_id, message.message_id)
+
+        # The address fixed, the retry goes to the customer only.
+        self.smtp.reset()
+        to_customer.mark_outgoing()
+        self.process_queue()
+        self.assert_one_mail_to("customer@example.com")
+        self.assertEqual(self.state_of(order), "sent")
+        self.assertFalse(self.failure_activities(order))
+        status = {n.res_partner_id: n.notification_status for n in message.notification_ids}
+        self.assertEqual(set(status.values()), {"sent"})
+
+    def test_failure_for_good_notes_every_internal_follower_and_opens_one_activity(self):
+        order = self.make_order(user_id=self.salesperson.id)
+        order.message_subscribe(partner_ids=self.colleague.partner_id.ids)
+        self.smtp.script("451 4.3.0 Try again later")
+        self.post_document(order, self.customer, auto_delete=False)
+        self.assertFalse(self.failure_activities(order), "a temporary failure is not worth a to-do")
+
+        self.smtp.script("554 5.7.1 Rejected", "554 5.7.1 Rejected")
+        mail = self.env["mail.mail"].search([("model", "=", "sale.order"), ("res_id", "=", order.id)])
+        self.send(mail)
+        self.assertEqual(self.failure_activities(order).user_id, self.salesperson)
+        note = order.message_ids[0]
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertIn("could not be delivered", str(note.body))
+        self.assertIn("554 5.7.1 Rejected", str(note.body))
+        # Not only the author: every internal follower is told, the customer not.
+        notified = note.notification_ids.res_partner_id
+        self.assertIn(self.salesperson.partner_id, notified)
+        self.assertIn(self.colleague.partner_id, notified)
+        self.assertNotIn(self.customer, notified)
+
+        # A second failure: another note, still one to-do.
+        mail.mark_outgoing()
+        self.send(mail)
+        self.assertEqual(len(self.failure_activities(order)), 1)
+
+        mail.mark_outgoing()
+        self.send(mail)
+        self.assertEqual(mail.state, "sent")
+        self.assertFalse(self.failure_activities(order))
+        self.assertIn("was delivered", str(order.message_ids[0].body))
+
+    def test_views_show_the_state(self):
+        for xmlid, model, view_type in (
+            ("sale.view_order_form", "sale.order", "form"),
+            ("sale.view_quotation_tree", "sale.order", "list"),
+            ("account.view_move_form", "account.move", "form"),
+            ("account.view_out_invoice_tree", "account.move", "list"),
+        ):
+            arch = self.env[model].get_view(self.env.ref(xmlid).id, view_type)["arch"]
+            self.assertIn('name="email_delivery_state"', arch, xmlid)
+        for model in ("sale.order", "account.move"):
+            arch = self.env[model].get_view(view_type="search")["arch"]
+            self.assertIn('name="email_failed"', arch, model)

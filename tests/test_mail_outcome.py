@@ -1,0 +1,187 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""What a failed attempt leaves behind besides the mail itself: the server
+log, the chatter's envelope, the SMTP connection, and what Send Now does."""
+
+import logging
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tools import mute_logger
+
+from .common import real_smtp_delivery
+from .outbox_common import MUTED, MailCase
+from .smtp_server import DROP
+
+
+class TestFailureLog(MailCase):
+    def send_logged(self, mail):
+        with self.assertLogs("odoo.addons", level="INFO") as logs, real_smtp_delivery():
+            mail.send()
+        return logs.records
+
+    def test_retried_failure_is_a_warning_and_final_failure_one_error(self):
+        self.env["ir.config_parameter"].sudo().set_param("mail_document_send.max_attempts", "2")
+        mail = self.make_mail()
+        self.smtp.script("451 4.3.0 Try again later", "451 4.3.0 Try again later")
+
+        records = self.send_logged(mail)
+        self.assertEqual(mail.state, "outgoing")
+        self.assertFalse([r.getMessage() for r in records if r.levelno >= logging.ERROR])
+        warnings = [r for r in records if r.levelno == logging.WARNING]
+        self.assertEqual(len(warnings), 1, [r.getMessage() for r in records])
+        self.assertIn("retry at", warnings[0].getMessage())
+        self.assertIn("451", warnings[0].getMessage())
+
+        records = self.send_logged(mail)
+        self.assertEqual(mail.state, "exception")
+        errors = [r for r in records if r.levelno >= logging.ERROR]
+        self.assertEqual(len(errors), 1, [r.getMessage() for r in errors])
+        self.assertEqual(errors[0].name, "odoo.addons.mail_document_send.models.mail_mail")
+        self.assertIn("failed for good after 2 attempt(s)", errors[0].getMessage())
+        self.assertFalse(errors[0].exc_info)
+
+
+class TestNotificationStatus(MailCase):
+    def test_chatter_envelope_is_ready_while_a_retry_is_queued(self):
+        order = self.make_order()
+        message, mail = self.post_document(order, self.customer, auto_delete=False, send=False)
+        notification = message.notification_ids.filtered(lambda n: n.res_partner_id == self.customer)
+        self.assertEqual(notification.notification_status, "ready")
+
+        self.smtp.script("451 4.3.0 Try again later")
+        self.send(mail)
+        self.assertEqual(mail.state, "outgoing")
+        self.assertEqual(notification.notification_status, "ready")
+        self.assertFalse(notification.failure_type)
+
+        self.smtp.script("550 5.1.1 User unknown")
+        self.send(mail)
+        self.assertEqual(mail.state, "exception")
+        self.assertEqual(notification.notification_status, "exception")
+        self.assertEqual(notification.failure_type, "unknown")
+        self.assertIn("refused the email for good", notification.failure_reason)
+
+        mail.mark_outgoing()
+        self.send(mail)
+        self.assertEqual(notification.notification_status, "sent")
+        self.assertEqual(len(self.smtp.received), 1)
+
+
+class TestHeaderLines(MailCase):
+    def test_a_line_break_in_a_name_never_makes_a_header(self):
+        evil = self.env["res.partner"].create(
+            {"name": "Evil\r\nBcc: hidden@example.com\u2028X-Evil: 1", "email": "evil@example.com"}
+        )
+        mail = self.make_mail(
+            email_to=False, recipient_ids=[(6, 0, evil.ids)], subject="Hello\r\nBcc: x@example.com"
+        )
+        self.send(mail)
+        received = self.assert_one_mail_to("evil@example.com")
+        names = [line.split(":", 1)[0].lower() for line in received.header_lines()]
+        self.assertNotIn("bcc", names)
+        self.assertNotIn("x-evil", names)
+        self.assertEqual(mail.state, "sent")
+
+
+class TestBrokenConnection(MailCase):
+    def test_a_dropped_connection_fails_only_the_mail_in_flight(self):
+        for answer in (DROP, "421 4.7.0 Closing connection"):
+            with self.subTest(answer=answer):
+                self.smtp.reset()
+                mails = self.make_mail(email_to="a@example.com")
+                mails |= self.make_mail(email_to="b@example.com")
+                mails |= self.make_mail(email_to="c@example.com")
+                self.smtp.script(answer)
+                self.send(mails)
+                self.assertEqual(mails.mapped("state"), ["outgoing", "sent", "sent"])
+                self.assertEqual(mails[0].failure_class, "temporary")
+                self.assertEqual(
+                    sorted(r.rcpt_tos[0] for r in self.smtp.received), ["b@example.com", "c@example.com"]
+                )
+
+
+class TestSendNow(MailCase):
+    def test_send_now_buttons_take_the_guarded_path(self):
+        for xmlid, view_type in (("mail.view_mail_form", "form"), ("mail.view_mail_tree", "list")):
+            arch = self.env["mail.mail"].get_view(self.env.ref(xmlid).id, view_type)["arch"]
+            self.assertIn('name="action_send_now"', arch, xmlid)
+            self.assertIn('name="action_retry_send_now"', arch, xmlid)
+            self.assertNotIn('name="send"', arch, xmlid)
+
+    def test_send_now_skips_a_mail_being_sent_elsewhere(self):
+        busy, free = self.make_mail(email_to="busy@example.com"), self.make_mail(email_to="free@example.com")
+        busy.sending_started_date = fields.Datetime.now()
+        with mute_logger(*MUTED), real_smtp_delivery():
+            (busy | free).action_send_now()
+        self.assert_one_mail_to("free@example.com")
+        self.assertEqual((busy.state, busy.attempt_count), ("outgoing", 0))
+        self.assertEqual((free.state, free.attempt_count), ("sent", 1))
+
+    def test_a_mail_deleted_since_the_batch_was_selected_is_skipped(self):
+        gone, kept = self.make_mail(email_to="gone@example.com"), self.make_mail(email_to="kept@example.com")
+        batch_ids = [gone.id, kept.id]
+        gone.unlink()
+        with mute_logger(*MUTED), real_smtp_delivery():
+            self.env["mail.mail"].browse(batch_ids)._send()
+        self.assert_one_mail_to("kept@example.com")
+        self.assertEqual((kept.state, kept.attempt_count), ("sent", 1))
+
+    def test_send_now_sends_after_the_click_is_committed(self):
+        """Outside tests nothing leaves from within the click's transaction:
+        the mail goes out after the commit, through the queue's path
+        (dev/stress.py --quick kills a worker mid Send Now for real)."""
+        mail = self.make_mail()
+        hooks = []
+        import threading
+
+        thread = threading.current_thread()
+        with (
+            patch.object(thread, "testing", False),
+            patch.object(type(self.env.cr.postcommit), "add", lambda _self, func: hooks.append(func)),
+            real_smtp_delivery(),
+        ):
+            mail.action_send_now()
+        self.assertFalse(self.smtp.attempts)
+        self.assertEqual(mail.state, "outgoing")
+        self.assertEqual(len(hooks), 1)
+
+    def test_mail_sent_after_a_chatter_post_commits_per_mail(self):
+        """Stock sends a chatter post's mails after the poster's commit, in a
+        cursor of its own but without auto_commit: the in-flight mark would
+        not be committed before the server gets the mail. Here that cursor's
+        send commits per mail, as the queue does."""
+        mail = self.make_mail()
+        hooks, sends = [], []
+        import threading
+
+        with (
+            patch.object(threading.current_thread(), "testing", False),
+            patch.object(type(self.env.cr.postcommit), "add", lambda _self, func: hooks.append(func)),
+        ):
+            mail.send_after_commit()
+        self.assertEqual(len(hooks), 1)
+        self.assertFalse(self.smtp.attempts)
+
+        def spy_send(mails, auto_commit=False, **kwargs):
+            sends.append((mails.ids, auto_commit))
+
+        # The hook opens its own cursor: run it on the test's, which cannot
+        # commit, and only look at how it sends.
+        with (
+            patch.object(type(self.registry), "cursor", lambda _registry: _NoCloseCursor(self.env.cr)),
+            patch.object(type(mail), "send", spy_send),
+        ):
+            hooks[0]()
+        self.assertEqual(sends, [([mail.id], True)])
+
+
+class _NoCloseCursor:
+    def __init__(self, cr):
+        self.cr = cr
+
+    def __enter__(self):
+        return self.cr
+
+    def __exit__(self, *exc):
+        return False
