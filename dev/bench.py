@@ -456,9 +456,17 @@ def main():
                 samples = []
                 result = sample(samples, variant, "measure", dbs, common, args, log, run)
                 received = take(server)
+                if result["addon"] != (variant == "addon"):
+                    raise RuntimeError(
+                        "bench: mail_document_send installed on %s: %s" % (variant, result["addon"])
+                    )
                 invoice = sample(samples, variant, "invoice_composer", dbs, common, args, log, run)
                 take(server)
-                result.update(invoice_cold=invoice["invoice_cold"], invoice_warm=invoice["invoice_warm"])
+                result.update(
+                    invoice_cold=invoice["invoice_cold"],
+                    invoice_warm=invoice["invoice_warm"],
+                    invoice_load=invoice["invoice_load"],
+                )
                 result["load"] = {
                     "measure": samples[0]["load_before"] + samples[0]["load_after"],
                     "invoice_composer": samples[1]["load_before"] + samples[1]["load_after"],
@@ -505,6 +513,15 @@ def main():
         if os.path.exists(floor_file):
             os.unlink(floor_file)
     results = build_results(raw, floors)
+    # The 1-minute load at every process start and end: what the table's
+    # noise comes from on a shared machine.
+    one_minute = [
+        values[index]
+        for variant in VARIANTS
+        for result in raw[variant]
+        for values in result["load"].values()
+        for index in (0, 3)
+    ]
     text = table(results)
     checks = targets(results)
     report = {
@@ -513,10 +530,13 @@ def main():
         "seconds": round(time.time() - started),
         "machine": {
             "cpus": os.cpu_count(),
-            "python": platform.python_version(),
+            "harness_python": platform.python_version(),
             "load_start": load_start,
             "load_end": load_average(),
-            "note": "load = os.getloadavg() (1, 5, 15 min) before and after every sample (raw[*][*].load)",
+            "load_1min_range": [min(one_minute), max(one_minute)],
+            "note": "load = os.getloadavg() (1, 5, 15 min), before + after: every Odoo process in"
+            " raw[side][run].load, every measure in its own load (quotation_load, invoice_load,"
+            " drain[].load, batch.load), every floor in floor[].load",
         },
         "settings": {
             "runs": args.runs,
@@ -561,8 +581,18 @@ def main():
             % ("PASS" if check["pass"] else "FAIL", label(check["metric"]), check["ratio"], check["target"])
         )
     print(
-        "bench: %d runs, %d s, load %s -> %s; %s/bench.json and bench.png"
-        % (args.runs, report["seconds"], load_start, report["machine"]["load_end"], args.out)
+        "bench: %d runs, %d s, load (1/5/15 min) %s at the start, %s at the end, 1-min load %.2f to %.2f"
+        " over the samples (%d cores); %s/bench.json and bench.png"
+        % (
+            args.runs,
+            report["seconds"],
+            load_start,
+            report["machine"]["load_end"],
+            min(one_minute),
+            max(one_minute),
+            os.cpu_count(),
+            args.out,
+        )
     )
 
 

@@ -43,6 +43,11 @@ def queries():
     return odoo.sql_db.sql_counter
 
 
+def load():
+    """The machine's load average (1, 5, 15 min): the other processes' share."""
+    return [round(value, 2) for value in os.getloadavg()]
+
+
 def rss_kib(key):
     """VmRSS / VmHWM of this process, in KiB."""
     with open("/proc/self/status") as handle:
@@ -214,7 +219,9 @@ def click_to_invoice_wizard(invoice):
 
 def cold_and_warm(click, record, warm):
     """The first opening in this fresh process, then `warm` more; each
-    rolled back (the composer's PDF attachment goes with it)."""
+    rolled back (the composer's PDF attachment goes with it). Also the
+    load before and after."""
+    before = load()
     cold = click(record)
     env.cr.rollback()  # noqa: F821
     env.invalidate_all()  # noqa: F821
@@ -223,7 +230,7 @@ def cold_and_warm(click, record, warm):
         warm_times.append(click(record))
         env.cr.rollback()  # noqa: F821
         env.invalidate_all()  # noqa: F821
-    return cold, warm_times
+    return cold, warm_times, before + load()
 
 
 def make_queue(count, pdf):
@@ -299,12 +306,14 @@ def drain(count, pdf, profile_to=None):
     reset_peak()
     rss_before = rss_kib("VmRSS")
     profiler = start_profiler(profile_to) if profile_to else None
+    load_before = load()
     count_before, cpu = queries(), cpu_seconds()
     started = time.perf_counter()
     Mail.process_email_queue()
     elapsed = time.perf_counter() - started
     sql, cpu = queries() - count_before, cpu_seconds() - cpu
     peak = rss_kib("VmHWM")
+    load_after = load()
     if profiler:
         stop_profiler(profiler)
     left = unsent_queue()
@@ -319,6 +328,7 @@ def drain(count, pdf, profile_to=None):
         "mails": count,
         "rss_before_kib": rss_before,
         "peak_kib": peak,
+        "load": load_before + load_after,
     }
 
 
@@ -335,6 +345,7 @@ def batch_send(count):
     env.invalidate_all()  # noqa: F821
     reset_peak()
     rss_before = rss_kib("VmRSS")
+    load_before = load()
     count_before, cpu = queries(), cpu_seconds()
     started = time.perf_counter()
     action = invoices.action_send_and_print()
@@ -362,6 +373,7 @@ def batch_send(count):
     sent = time.perf_counter() - started
     sql, cpu = queries() - count_before, cpu_seconds() - cpu
     peak = rss_kib("VmHWM")
+    load_after = load()
     env.invalidate_all()  # noqa: F821
     not_sent = invoices.filtered(lambda move: not move.is_move_sent)
     left = unsent_queue()
@@ -379,6 +391,7 @@ def batch_send(count):
         "cron_runs": cron_runs,
         "rss_before_kib": rss_before,
         "peak_kib": peak,
+        "load": load_before + load_after,
     }
 
 
@@ -393,14 +406,18 @@ def addon_installed():
 def measure(out):
     """One run on this database, in this fresh process: (a) quotation
     composer cold then warm, (b) the drains, (c) the batch send."""
-    use_server(int(os.environ["MDS_BENCH_SMTP_PORT"]))
     warm = int(os.environ.get("MDS_BENCH_WARM", "3"))
-    result = {"pid": os.getpid(), "addon": addon_installed()}
     # Cold: the very first thing this process does after serving HTTP.
     order = bench_orders()[:1]
-    result["quotation_cold"], result["quotation_warm"] = cold_and_warm(
-        click_to_quotation_composer, order, warm
-    )
+    cold, warm_times, composer_load = cold_and_warm(click_to_quotation_composer, order, warm)
+    result = {
+        "pid": os.getpid(),
+        "addon": addon_installed(),
+        "quotation_cold": cold,
+        "quotation_warm": warm_times,
+        "quotation_load": composer_load,
+    }
+    use_server(int(os.environ["MDS_BENCH_SMTP_PORT"]))
     with open(os.environ["MDS_BENCH_PDF"], "rb") as handle:
         pdf = handle.read()
     result["pdf_bytes"] = len(pdf)
@@ -417,8 +434,11 @@ def invoice_composer(out):
     is the first one of a process)."""
     warm = int(os.environ.get("MDS_BENCH_WARM", "3"))
     invoice = env["account.move"].search([("ref", "=", WIZARD_TAG)], limit=1)  # noqa: F821
-    cold, warm_times = cold_and_warm(click_to_invoice_wizard, invoice, warm)
-    json.dump({"pid": os.getpid(), "invoice_cold": cold, "invoice_warm": warm_times}, out)
+    cold, warm_times, composer_load = cold_and_warm(click_to_invoice_wizard, invoice, warm)
+    json.dump(
+        {"pid": os.getpid(), "invoice_cold": cold, "invoice_warm": warm_times, "invoice_load": composer_load},
+        out,
+    )
 
 
 def profile(out):
