@@ -348,6 +348,9 @@ def profile_summary(path, top=50):
         weight = 1  # a sample (py-spy's speedscope weights are seconds)
         if not drain_frames.intersection(stack):
             continue
+        # From process_email_queue down: the shell and script frames above
+        # it are in every sample and say nothing.
+        stack = stack[min(position for position, index in enumerate(stack) if index in drain_frames) :]
         total += weight
         for function in {functions[index] for index in stack}:
             inclusive[function] = inclusive.get(function, 0) + weight
