@@ -1,0 +1,606 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""make bench: stock Odoo 18 and Odoo 18 + this addon, side by side.
+
+Called by dev/bench.sh with two databases cloned from the same template
+(one with the addon installed). Runs dev/bench_odoo.py in fresh Odoo
+processes per database and run, alternating stock / addon (A B A B) so that
+the noise of a shared machine hits both alike, against the tests' real SMTP
+server (tests/smtp_server.py, aiosmtpd) in this process: it keeps the raw
+messages in memory (the floor replays them), writes nothing to disk.
+Prints the table and the target checks, writes bench.json and bench.png.
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import pickle
+import platform
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+VARIANTS = ("stock", "addon")
+#: Targets of issue 17 on the ratio of the medians, addon / stock.
+TIME_TARGET = 1.10
+DRAIN_TARGET = 0.50
+
+
+def load_smtp_server():
+    """tests/smtp_server.py imports no Odoo, but tests/__init__.py does:
+    load the module by its path, not through the package."""
+    path = os.path.join(ROOT, "tests", "smtp_server.py")
+    spec = importlib.util.spec_from_file_location("mds_smtp_server", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_average():
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def take(server):
+    """The messages the server accepted since the last call."""
+    with server.lock:
+        received = list(server.received)
+        server.received.clear()
+        server.attempts.clear()
+        server.data_log.clear()
+    return received
+
+
+def run_odoo(db, step, out, env_extra, log, timeout):
+    env = dict(os.environ, MDS_BENCH_STEP=step, MDS_BENCH_OUT=out, **env_extra)
+    command = [
+        os.path.join(ROOT, "dev", "odoo"),
+        "shell",
+        "-d",
+        db,
+        "--http-port=%d" % load_smtp_server.module.free_port(),
+        "--log-level=warn",
+        "--max-cron-threads=0",
+        "--no-database-list",
+    ]
+    if os.path.exists(out):
+        os.unlink(out)
+    with open(os.path.join(ROOT, "dev", "bench_odoo.py"), "rb") as script, open(log, "ab") as log_handle:
+        log_handle.write(("\n### %s %s\n" % (db, step)).encode())
+        log_handle.flush()
+        process = subprocess.Popen(
+            command, stdin=script, stdout=log_handle, stderr=subprocess.STDOUT, env=env
+        )
+        try:
+            status = process.wait(timeout=timeout)
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+    if status or not os.path.exists(out) or not os.path.getsize(out):
+        raise RuntimeError("bench: %s on %s failed (status %s), see %s" % (step, db, status, log))
+    with open(out) as handle:
+        return json.load(handle)
+
+
+def summary(values):
+    return {"min": min(values), "median": statistics.median(values), "runs": values}
+
+
+def build_results(raw, floors):
+    """{metric: {variant: {min, median, runs}}} from the runs' raw output."""
+    metrics = {}
+
+    def add(metric, variant, value):
+        metrics.setdefault(metric, {}).setdefault(variant, []).append(value)
+
+    for variant in VARIANTS:
+        for result in raw[variant]:
+            add("a_quotation_cold_s", variant, result["quotation_cold"])
+            if result["quotation_warm"]:
+                add("a_quotation_warm_s", variant, statistics.median(result["quotation_warm"]))
+            add("a_invoice_cold_s", variant, result["invoice_cold"])
+            if result["invoice_warm"]:
+                add("a_invoice_warm_s", variant, statistics.median(result["invoice_warm"]))
+            for drain in result["drain"]:
+                add("b_drain_%d_s" % drain["mails"], variant, drain["seconds"])
+                add("b_queries_per_mail_%d" % drain["mails"], variant, drain["queries"] / drain["mails"])
+                if drain is result["drain"][-1]:
+                    add("b_cpu_per_mail_ms", variant, 1000.0 * drain["cpu_seconds"] / drain["mails"])
+                add("d_peak_drain_%d_mib" % drain["mails"], variant, drain["peak_kib"] / 1024.0)
+                add(
+                    "d_growth_drain_%d_mib" % drain["mails"],
+                    variant,
+                    (drain["peak_kib"] - drain["rss_before_kib"]) / 1024.0,
+                )
+            batch = result["batch"]
+            add("c_batch_%d_queued_s" % batch["invoices"], variant, batch["queued_seconds"])
+            add("c_batch_%d_sent_s" % batch["invoices"], variant, batch["seconds"])
+            add("c_queries_per_invoice", variant, batch["queries"] / batch["invoices"])
+            add("d_peak_batch_mib", variant, batch["peak_kib"] / 1024.0)
+            add("d_growth_batch_mib", variant, (batch["peak_kib"] - batch["rss_before_kib"]) / 1024.0)
+    for floor in floors:
+        add("b_drain_%d_s" % floor["mails"], "floor", floor["seconds"])
+    return {
+        metric: {variant: summary(values) for variant, values in by.items()} for metric, by in metrics.items()
+    }
+
+
+def ratio(results, metric, over, stat="median"):
+    by = results[metric]
+    if "addon" not in by or over not in by or not by[over][stat]:
+        return None
+    return by["addon"][stat] / by[over][stat]
+
+
+LABELS = {
+    "a_quotation_cold_s": "(a) click to quotation composer, cold (s)",
+    "a_quotation_warm_s": "(a) click to quotation composer, warm (s)",
+    "a_invoice_cold_s": "(a) click to invoice send wizard, cold (s)",
+    "a_invoice_warm_s": "(a) click to invoice send wizard, warm (s)",
+    "b_drain_": "(b) queue drain, %s mails (s)",
+    "b_cpu_per_mail_ms": "(b) Odoo CPU per mail, largest drain (ms)",
+    "b_queries_per_mail_": "(b) SQL queries per mail, drain of %s",
+    "c_batch_": "(c) batch send of %s invoices, %s (s)",
+    "c_queries_per_invoice": "(c) SQL queries per invoice",
+    "d_peak_drain_": "(d) peak RSS, drain of %s mails (MiB)",
+    "d_growth_drain_": "(d) RSS growth, drain of %s mails (MiB)",
+    "d_peak_batch_mib": "(d) peak RSS, batch send (MiB)",
+    "d_growth_batch_mib": "(d) RSS growth, batch send (MiB)",
+}
+
+
+def label(metric):
+    if metric in LABELS:
+        return LABELS[metric]
+    for prefix, text in LABELS.items():
+        if metric.startswith(prefix) and "%s" in text:
+            parts = metric[len(prefix) :].split("_")
+            return text % tuple(parts[: text.count("%s")])
+    return metric
+
+
+#: Rows in the order of the issue: (a) quotation then invoice, cold then
+#: warm; (b) drains by size; (c) queued then sent; (d) peaks then growths.
+ORDER = (
+    "a_quotation_cold",
+    "a_quotation_warm",
+    "a_invoice_cold",
+    "a_invoice_warm",
+    "b_drain_",
+    "b_cpu",
+    "b_queries",
+    "c_batch_",
+    "c_queries",
+    "d_peak_drain",
+    "d_peak_batch",
+    "d_growth_drain",
+    "d_growth_batch",
+)
+
+
+def order_key(metric):
+    rank = next((index for index, prefix in enumerate(ORDER) if metric.startswith(prefix)), len(ORDER))
+    numbers = [int(part) for part in metric.split("_") if part.isdigit()]
+    return (rank, numbers, "sent" in metric, metric)
+
+
+def target_of(metric):
+    """The ratio addon/stock issue 17 asks for, None when none applies
+    (queries, CPU and memory are shown, not judged)."""
+    if not metric.endswith("_s"):
+        return None
+    return DRAIN_TARGET if metric.startswith("b_drain_") else TIME_TARGET
+
+
+def targets(results):
+    checks = []
+    for metric in sorted(results, key=order_key):
+        target = target_of(metric)
+        value = ratio(results, metric, "stock")
+        if target is None or value is None:
+            continue
+        checks.append({"metric": metric, "ratio": value, "target": target, "pass": value <= target})
+    return checks
+
+
+def table(results):
+    """An RST grid table: what README and terminal both show."""
+    header = [
+        "measure",
+        "stock min / median",
+        "addon min / median",
+        "addon/stock",
+        "floor min / median",
+        "addon/floor",
+    ]
+    rows = []
+    for metric in sorted(results, key=order_key):
+        by = results[metric]
+
+        def cell(variant, by=by, metric=metric):
+            if variant not in by:
+                return ""
+            if metric.endswith("_mib"):
+                fmt = "%.0f / %.0f"
+            elif metric.endswith("_s"):
+                fmt = "%.2f / %.2f"
+            else:
+                fmt = "%.1f / %.1f"
+            return fmt % (by[variant]["min"], by[variant]["median"])
+
+        to_stock = ratio(results, metric, "stock")
+        to_floor = ratio(results, metric, "floor")
+        rows.append(
+            [
+                label(metric),
+                cell("stock"),
+                cell("addon"),
+                "%.2f" % to_stock if to_stock is not None and "growth" not in metric else "",
+                cell("floor"),
+                "%.1f" % to_floor if to_floor is not None else "",
+            ]
+        )
+    widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
+    line = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    head_line = line.replace("-", "=")
+
+    def fmt(row):
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+
+    out = [line, fmt(header), head_line]
+    for row in rows:
+        out += [fmt(row), line]
+    return "\n".join(out)
+
+
+def chart(results, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    times = [m for m in sorted(results, key=order_key) if m.endswith("_s")]
+    memory = [m for m in sorted(results, key=order_key) if m.startswith("d_peak")]
+    fig, axes = plt.subplots(1, 2, figsize=(15, 5.5), gridspec_kw={"width_ratios": [len(times), len(memory)]})
+    colors = {"stock": "#8c8c8c", "addon": "#714b67", "floor": "#3c8dbc"}
+    for axis, metrics, unit in (
+        (axes[0], times, "seconds (median, bar; min, dot)"),
+        (axes[1], memory, "MiB"),
+    ):
+        width = 0.27
+        for offset, variant in enumerate(("stock", "addon", "floor")):
+            xs, medians, mins = [], [], []
+            for index, metric in enumerate(metrics):
+                if variant in results[metric]:
+                    xs.append(index + (offset - 1) * width)
+                    medians.append(results[metric][variant]["median"])
+                    mins.append(results[metric][variant]["min"])
+            if xs:
+                axis.bar(xs, medians, width, label=variant, color=colors[variant])
+                axis.plot(xs, mins, "k.", markersize=4)
+        axis.set_xticks(range(len(metrics)))
+        axis.set_xticklabels([textwrap.fill(label(m).rsplit(" (", 1)[0], 16) for m in metrics], fontsize=7)
+        axis.set_ylabel(unit)
+        axis.set_yscale("log" if axis is axes[0] else "linear")
+        axis.legend()
+    axes[0].set_title("Time: stock Odoo 18 vs mail_document_send (log scale)")
+    axes[1].set_title("Peak RSS of the Odoo process")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def profile(args, dbs, common, mails, server, log):
+    """py-spy on the largest drain of each side, after the measurements
+    (sampling slows the process down): a speedscope file and a summary.
+    A failure to profile is reported, not fatal."""
+    done = {}
+    for variant in VARIANTS:
+        path = os.path.join(args.out, "profile-%s.speedscope.json" % variant)
+        if os.path.exists(path):
+            os.unlink(path)
+        extra = dict(common, MDS_BENCH_PYSPY=args.profile, MDS_BENCH_PROFILE=path)
+        print("bench: profiling the drain of %d mails, %s" % (mails[-1], variant), flush=True)
+        try:
+            run_odoo(dbs[variant], "profile", path + ".result", extra, log, args.timeout)
+            summary_path = os.path.join(args.out, "profile-%s-summary.txt" % variant)
+            with open(summary_path, "w") as handle:
+                handle.write(profile_summary(path))
+        except Exception as error:  # noqa: BLE001 - a measurement, not the harness
+            print("bench: profile of %s failed (not fatal): %s" % (variant, error), flush=True)
+            continue
+        finally:
+            take(server)
+        done[variant] = {"speedscope": path, "summary": summary_path}
+        print("bench: %s, %s" % (path, summary_path), flush=True)
+    return done
+
+
+def profile_summary(path, top=50):
+    """Where the wall time goes, from py-spy's speedscope output (sampled
+    stacks of every thread, taken with --idle; the main thread's are the
+    drain's): share of the samples taken in process_email_queue per
+    function, inclusive and self, with the function's hottest line.
+    Sampling includes waiting, so SQL shows as time in execute and SMTP as
+    time in socket reads."""
+    with open(path) as handle:
+        data = json.load(handle)
+
+    def where(frame):
+        return frame.get("file", "?").split("site-packages/")[-1].split("-trimmed/")[-1]
+
+    frames = data["shared"]["frames"]
+    functions = ["%s (%s)" % (frame["name"], where(frame)) for frame in frames]
+    # The main thread drained the queue (with --idle, every thread has as
+    # many samples: the HTTP server's wait in select() too).
+    mains = [profile for profile in data["profiles"] if "MainThread" in profile.get("name", "")]
+    main = mains[0] if mains else max(data["profiles"], key=lambda profile: len(profile["samples"]))
+    inclusive, own, lines, total = {}, {}, {}, 0
+    weights = main.get("weights") or [1] * len(main["samples"])
+    # Only the drain: not the profiler's own start (attaching) and stop.
+    drain_frames = {
+        index for index, frame in enumerate(frames) if frame["name"].endswith("process_email_queue")
+    }
+    for stack, _weight in zip(main["samples"], weights, strict=True):
+        weight = 1  # a sample (py-spy's speedscope weights are seconds)
+        if not drain_frames.intersection(stack):
+            continue
+        # From process_email_queue down: the shell and script frames above
+        # it are in every sample and say nothing.
+        stack = stack[min(position for position, index in enumerate(stack) if index in drain_frames) :]
+        total += weight
+        for function in {functions[index] for index in stack}:
+            inclusive[function] = inclusive.get(function, 0) + weight
+        for index in set(stack):
+            line = "%s:%s" % (where(frames[index]), frames[index].get("line"))
+            lines.setdefault(functions[index], {}).setdefault(line, 0)
+            lines[functions[index]][line] += weight
+        own[functions[stack[-1]]] = own.get(functions[stack[-1]], 0) + weight
+    if not total:
+        raise RuntimeError("py-spy took no sample of process_email_queue")
+
+    def hottest(function):
+        return max(lines[function].items(), key=lambda item: item[1])[0]
+
+    out = [
+        "%s: %d samples (100 a second) in process_email_queue, the base of every share below"
+        % (main.get("name", "thread"), total),
+        "",
+        "inclusive:",
+    ]
+    for function, count in sorted(inclusive.items(), key=lambda item: -item[1])[:top]:
+        out.append("%5.1f%%  %s  [%s]" % (100.0 * count / total, function, hottest(function)))
+    out += ["", "self:"]
+    for function, count in sorted(own.items(), key=lambda item: -item[1])[:20]:
+        out.append("%5.1f%%  %s" % (100.0 * count / total, function))
+    return "\n".join(out) + "\n"
+
+
+def sample(runs, variant, step, dbs, common, args, log, run):
+    """One Odoo process, with the machine's load before and after."""
+    before = load_average()
+    result = run_odoo(
+        dbs[variant],
+        step,
+        os.path.join(args.out, "%s-%s-%d.json" % (step, variant, run)),
+        common,
+        log,
+        args.timeout,
+    )
+    result["load_before"], result["load_after"] = before, load_average()
+    runs.append(result)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stock-db", required=True)
+    parser.add_argument("--addon-db", required=True)
+    parser.add_argument("--out", default=os.path.join(ROOT, "artifacts", "bench"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warm", type=int, default=3, help="warm openings of each composer per run")
+    parser.add_argument("--mails", default="100,500", help="queue sizes drained, comma-separated")
+    parser.add_argument("--invoices", type=int, default=50)
+    parser.add_argument("--quick", action="store_true", help="smoke run: 1 run, 20/50 mails, 5 invoices")
+    parser.add_argument("--command", default="make bench", help="recorded in the JSON")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed to one Odoo process")
+    parser.add_argument(
+        "--profile", metavar="PY_SPY", help="py-spy binary: profile the largest drain of each variant"
+    )
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.warm, args.mails, args.invoices = 1, 1, "20,50", 5
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    mails = [int(count) for count in args.mails.split(",")]
+    if not mails or min(mails) < 1 or args.invoices < 2:
+        parser.error("--mails wants positive sizes, --invoices at least 2 (one opens the single wizard)")
+    os.makedirs(args.out, exist_ok=True)
+    log = os.path.join(args.out, "odoo.log")
+    open(log, "w").close()
+    pdf = os.path.join(args.out, "queued-mail.pdf")
+    if os.path.exists(pdf):
+        os.unlink(pdf)
+    dbs = {"stock": args.stock_db, "addon": args.addon_db}
+    load_smtp_server.module = load_smtp_server()
+    server = load_smtp_server.module.ScriptedSmtpServer().start()
+    started = time.time()
+    load_start = load_average()
+    common = {
+        "MDS_BENCH_SMTP_PORT": str(server.port),
+        "MDS_BENCH_PDF": pdf,
+        "MDS_BENCH_WARM": str(args.warm),
+        "MDS_BENCH_MAILS": args.mails,
+        "MDS_BENCH_INVOICES": str(args.invoices),
+    }
+    raw = {variant: [] for variant in VARIANTS}
+    floors = []
+    floor_file = os.path.join(args.out, "floor-messages.pickle")
+    profiles = {}
+    try:
+        prepared = {}
+        for variant in VARIANTS:
+            print("bench: preparing %s (%s)" % (variant, dbs[variant]), flush=True)
+            prepared[variant] = run_odoo(
+                dbs[variant],
+                "prepare",
+                os.path.join(args.out, "prepare-%s.json" % variant),
+                common,
+                log,
+                args.timeout,
+            )
+            take(server)
+        for run in range(1, args.runs + 1):
+            for variant in VARIANTS:  # A B A B ...
+                print("bench: run %d/%d, %s, load %s" % (run, args.runs, variant, load_average()), flush=True)
+                samples = []
+                result = sample(samples, variant, "measure", dbs, common, args, log, run)
+                received = take(server)
+                if result["addon"] != (variant == "addon"):
+                    raise RuntimeError(
+                        "bench: mail_document_send installed on %s: %s" % (variant, result["addon"])
+                    )
+                invoice = sample(samples, variant, "invoice_composer", dbs, common, args, log, run)
+                take(server)
+                result.update(
+                    invoice_cold=invoice["invoice_cold"],
+                    invoice_warm=invoice["invoice_warm"],
+                    invoice_load=invoice["invoice_load"],
+                )
+                result["load"] = {
+                    "measure": samples[0]["load_before"] + samples[0]["load_after"],
+                    "invoice_composer": samples[1]["load_before"] + samples[1]["load_after"],
+                }
+                expected = sum(mails) + args.invoices
+                if len(received) != expected:
+                    raise RuntimeError(
+                        "bench: the SMTP server got %d messages from %s, expected %d"
+                        % (len(received), variant, expected)
+                    )
+                raw[variant].append(result)
+                if variant == "addon" and not os.path.exists(floor_file):
+                    # The floor replays what the addon sent in its largest drain.
+                    start = sum(mails[:-1])
+                    with open(floor_file, "wb") as handle:
+                        pickle.dump(
+                            [(m.mail_from, m.rcpt_tos, m.data) for m in received[start : start + mails[-1]]],
+                            handle,
+                            protocol=4,
+                        )
+            venv_python = os.path.join(os.environ["MDS_VENV"], "bin", "python")
+            before = load_average()
+            output = subprocess.run(
+                [
+                    venv_python,
+                    os.path.join(ROOT, "dev", "bench_floor.py"),
+                    floor_file,
+                    server.host,
+                    str(server.port),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=args.timeout,
+            ).stdout
+            floor = json.loads(output)
+            floor["load"] = before + load_average()
+            floors.append(floor)
+            take(server)
+        if args.profile:
+            profiles = profile(args, dbs, common, mails, server, log)
+    finally:
+        server.stop()
+        if os.path.exists(floor_file):
+            os.unlink(floor_file)
+    results = build_results(raw, floors)
+    # The 1-minute load at every process start and end: what the table's
+    # noise comes from on a shared machine.
+    one_minute = [
+        values[index]
+        for variant in VARIANTS
+        for result in raw[variant]
+        for values in result["load"].values()
+        for index in (0, 3)
+    ]
+    text = table(results)
+    checks = targets(results)
+    report = {
+        "command": args.command,
+        "date_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+        "seconds": round(time.time() - started),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "harness_python": platform.python_version(),
+            "load_start": load_start,
+            "load_end": load_average(),
+            "load_1min_range": [min(one_minute), max(one_minute)],
+            "note": "load = os.getloadavg() (1, 5, 15 min), before + after: every Odoo process in"
+            " raw[side][run].load, every measure in its own load (quotation_load, invoice_load,"
+            " drain[].load, batch.load), every floor in floor[].load",
+        },
+        "settings": {
+            "runs": args.runs,
+            "warm": args.warm,
+            "mails": mails,
+            "invoices": args.invoices,
+            "pdf_bytes": prepared["stock"]["pdf_bytes"],
+        },
+        "ratios": {
+            metric: {
+                "addon/stock": {
+                    "ratio": ratio(results, metric, "stock"),
+                    "of": "medians",
+                    "target": target_of(metric),
+                },
+                "addon/stock min": {"ratio": ratio(results, metric, "stock", "min"), "of": "minimums"},
+                **(
+                    {"addon/floor": {"ratio": ratio(results, metric, "floor"), "of": "medians"}}
+                    if "floor" in results[metric]
+                    else {}
+                ),
+            }
+            for metric in results
+        },
+        "targets": checks,
+        "results": results,
+        "raw": raw,
+        "floor": floors,
+        "profiles": profiles,
+        "table": text,
+    }
+    with open(os.path.join(args.out, "bench.json"), "w") as handle:
+        json.dump(report, handle, indent=1)
+    chart(results, os.path.join(args.out, "bench.png"))
+    print(text)
+    print(
+        "Targets (addon/stock, ratio of the medians; a measurement: the exit status does not depend on them):"
+    )
+    for check in checks:
+        print(
+            "  %s  %-48s %.2f (target <= %.2f)"
+            % ("PASS" if check["pass"] else "FAIL", label(check["metric"]), check["ratio"], check["target"])
+        )
+    print(
+        "bench: %d runs, %d s, load (1/5/15 min) %s at the start, %s at the end, 1-min load %.2f to %.2f"
+        " over the samples (%d cores); %s/bench.json and bench.png"
+        % (
+            args.runs,
+            report["seconds"],
+            load_start,
+            report["machine"]["load_end"],
+            min(one_minute),
+            max(one_minute),
+            os.cpu_count(),
+            args.out,
+        )
+    )
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except RuntimeError as error:
+        sys.exit(str(error))
