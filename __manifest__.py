@@ -10,5 +10,10 @@
     "author": "mail_document_send contributors",
     "license": "AGPL-3",
     "depends": ["mail", "sale_management", "account"],
-    "data": [],
+    "data": [
+        "data/mail_template_data.xml",
+        "views/mail_template_views.xml",
+        "wizard/mail_compose_message_views.xml",
+    ],
+    "uninstall_hook": "uninstall_hook",
 }

@@ -46,3 +46,11 @@ def safe_address_header(value):
             continue
         parts.append('"%s" <%s>' % (name, address) if name else address)
     return ", ".join(parts)
+
+
+def has_line_break(value):
+    """True when `value` holds a character that would end a header line
+    (CR, LF, NEL, the Unicode line and paragraph separators) or any other
+    control character: such a value must be refused, not cleaned, since
+    what follows the break is what an attacker wanted on the wire."""
+    return isinstance(value, str) and bool(_BREAKS_RE.search(value))
