@@ -6,3 +6,5 @@ from . import test_retry_schedule
 from . import test_delivery_address
 from . import test_delivery_filename
 from . import test_template_text
+from . import test_send_document
+from . import test_send_checks
