@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 from ..delivery.address import NON_ASCII_LOCAL, address_problem
 from ..delivery.filename import safe_filename
-from ..delivery.header import has_line_break
+from ..delivery.header import has_line_break, hidden_addresses
 
 #: Context key set by the composer's and the invoice wizard's send: the
 #: partners of the posted message are its whole audience (see
@@ -164,6 +164,16 @@ class MailDocumentSendMixin(models.AbstractModel):
             if not email:
                 problems.append(_("The recipient %(partner)s has no email address.", partner=name))
                 continue
+            hidden = hidden_addresses(name, email)
+            if hidden:
+                problems.append(
+                    _(
+                        "The name of the recipient %(partner)s holds another email address (%(address)s), "
+                        "which would receive the email too: remove it from the name.",
+                        partner=name,
+                        address=", ".join(hidden),
+                    )
+                )
             problem = address_problem(email)
             if problem == NON_ASCII_LOCAL:
                 problems.append(

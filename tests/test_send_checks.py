@@ -76,9 +76,8 @@ class TestComposerChecks(CheckCase):
         self.assert_refused(order, composer.action_send_mail, "over the limit of 0.0 MB")
 
     def test_broken_template_named_when_applied(self):
-        template = self.env.ref("mail_document_send.mail_template_sale_order").copy(
-            {"name": "Broken quotation", "subject": "{{ object.no_such_field }}"}
-        )
+        template = self.env.ref("mail_document_send.mail_template_sale_order").copy()
+        template.write({"name": "Broken quotation", "subject": "{{ object.no_such_field }}"})
         order = self.make_order()
         with mute_logger("odoo.addons.mail.models.mail_render_mixin"), self.assertRaises(UserError) as caught:
             self.order_composer(order, default_template_id=template.id)

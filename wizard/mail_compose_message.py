@@ -1,5 +1,7 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config
@@ -52,12 +54,23 @@ class MailComposeMessage(models.TransientModel):
         return result
 
     def _generate_template_for_composer(self, res_ids, render_fields, find_or_create_partners=True):
-        # Stock's render error quotes the whole template source: name the
-        # template and the cause instead, as soon as it is applied.
-        try:
+        # Recipients and attachments, rendered when the template is applied.
+        with self._mail_document_send_template_errors():
             return super()._generate_template_for_composer(
                 res_ids, render_fields, find_or_create_partners=find_or_create_partners
             )
+
+    def _set_value_from_template(self, template_fname, composer_fname=False):
+        # Subject and body, rendered when the template is applied.
+        with self._mail_document_send_template_errors():
+            return super()._set_value_from_template(template_fname, composer_fname=composer_fname)
+
+    @contextlib.contextmanager
+    def _mail_document_send_template_errors(self):
+        """Stock's render error quotes the whole template source: name the
+        template and the cause instead, as soon as it is applied."""
+        try:
+            yield
         except Exception as error:  # pylint: disable=broad-except
             records = self._mail_document_send_records()
             if not records:
