@@ -2,11 +2,30 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import contextlib
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import config
+from odoo.tools.safe_eval import safe_eval, time
 
+from ..delivery.template_text import generalize
 from ..models.mail_document_send_mixin import EXACT_RECIPIENTS_KEY
+
+# Template fields that make a saved message behave like the template it was
+# written from: same sender, recipients, language and attached PDF (stock's
+# "Save as template" keeps none of them: the saved template would send no
+# PDF, in the sender's language).
+COPIED_TEMPLATE_FIELDS = (
+    "email_from",
+    "use_default_to",
+    "partner_to",
+    "email_to",
+    "email_cc",
+    "reply_to",
+    "lang",
+    "report_template_ids",
+    "mail_server_id",
+    "auto_delete",
+)
 
 
 class MailComposeMessage(models.TransientModel):
@@ -97,6 +116,66 @@ class MailComposeMessage(models.TransientModel):
             if hasattr(records, "_mail_document_send_mark_sent"):
                 records._mail_document_send_mark_sent()
         return result
+
+    def create_mail_template(self):
+        # Stock's "Save as template" keeps the message as written for this
+        # document: its number, customer and amount would go to the next
+        # customer, and the PDF rendered for this document would be moved
+        # into the template and sent with every later one.
+        self.ensure_one()
+        records = self._mail_document_send_records()
+        if not records or len(records) != 1 or self.composition_mode != "comment":
+            return super().create_mail_template()
+        source = self.template_id if self.template_id.model == self.model else self.template_id.browse()
+        rendered = self._mail_document_send_rendered_reports(records, source)
+        self.attachment_ids -= rendered
+        placeholders = self._mail_document_send_placeholders(records)
+        values = {
+            "subject": generalize(self.subject, [(value, "{{ %s }}" % expr) for value, expr in placeholders]),
+            "body_html": generalize(
+                self.body, [(value, '<t t-out="%s"/>' % expr) for value, expr in placeholders], is_html=True
+            ),
+        }
+        result = super().create_mail_template()
+        for field in COPIED_TEMPLATE_FIELDS if source else ():
+            value = source[field]
+            if field == "report_template_ids":
+                value = [(6, 0, value.ids)]
+            elif isinstance(value, models.BaseModel):
+                value = value.id
+            values[field] = value
+        self.template_id.write(values)
+        self.attachment_ids |= rendered
+        return result
+
+    @api.model
+    def _mail_document_send_placeholders(self, record):
+        """(value as written in the message, expression) pairs: what names
+        the document, its customer and its total."""
+        lang = record.partner_id.lang or self.env.lang
+        localized = record.with_context(lang=lang)
+        # The amount as the template wrote it (customer's language) or as
+        # the user typed it (their own).
+        amount = "format_amount(object.amount_total, object.currency_id)"
+        pairs = [
+            (record.name or "", "object.name"),
+            (record.partner_id.name or "", "object.partner_id.name"),
+            (localized.mail_document_send_kind(), "object.mail_document_send_kind()"),
+            (tools.format_amount(self.env, record.amount_total, record.currency_id, lang_code=lang), amount),
+            (tools.format_amount(self.env, record.amount_total, record.currency_id), amount),
+        ]
+        return [(value, expr) for value, expr in pairs if value]
+
+    @api.model
+    def _mail_document_send_rendered_reports(self, record, source):
+        """The attachments of the composer that `source` rendered for this
+        document (its PDF): a saved template renders its own for each."""
+        names = set()
+        for report in source.report_template_ids:
+            if report.print_report_name:
+                name = safe_eval(report.print_report_name, {"object": record, "time": time})
+                names |= {name, "%s.pdf" % name, "%s.html" % name}
+        return self.attachment_ids.filtered(lambda attachment: attachment.name in names)
 
     def _mail_document_send_records(self):
         """The documents this composer sends the addon's way (empty when
