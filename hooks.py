@@ -6,7 +6,8 @@
 #: and every print or send of a quotation would fail.
 STOCK_REPORT_NAMES = {
     "sale.action_report_saleorder": (
-        "(object.state in ('draft', 'sent') and 'Quotation - %s' % (object.name)) or 'Order - %s' % (object.name)"
+        "(object.state in ('draft', 'sent') and 'Quotation - %s' % (object.name)) "
+        "or 'Order - %s' % (object.name)"
     ),
 }
 

@@ -27,7 +27,9 @@ class AccountMoveSend(models.AbstractModel):
         # Stock's error quotes the template source; name the template and
         # the cause instead, as soon as it is applied.
         try:
-            return super()._get_mail_default_field_value_from_template(mail_template, lang, move, field, **kwargs)
+            return super()._get_mail_default_field_value_from_template(
+                mail_template, lang, move, field, **kwargs
+            )
         except Exception as error:  # pylint: disable=broad-except
             if not move._mail_document_send_applies():
                 raise
@@ -45,20 +47,19 @@ class AccountMoveSend(models.AbstractModel):
     def _mail_document_send_problems(self, move, move_data):
         """Every reason not to send `move` with `move_data` (the sending
         settings of the wizard or the defaults of a list send)."""
-        _ = self.env._
         if "email" not in (move_data.get("sending_methods") or []) or not move._mail_document_send_applies():
             return []
         partners = self.env["res.partner"].browse(move_data.get("mail_partner_ids") or [])
         problems = []
         if not partners:
-            problems.append(_("There is no recipient."))
+            problems.append(self.env._("There is no recipient."))
         problems += move._mail_document_send_recipient_problems(partners)
         problems += move._mail_document_send_subject_problems(move_data.get("mail_subject"))
         template = move_data.get("mail_template")
         if template:
-            problems += move.with_context(lang=move_data.get("mail_lang"))._mail_document_send_template_problems(
-                template
-            )
+            problems += move.with_context(
+                lang=move_data.get("mail_lang")
+            )._mail_document_send_template_problems(template)
         attachment_ids = []
         for data in move_data.get("mail_attachments_widget") or []:
             if data.get("skip"):
@@ -75,13 +76,12 @@ class AccountMoveSend(models.AbstractModel):
     @api.model
     def _mail_document_send_check(self, moves_data):
         """Raise one error listing every problem of every document."""
-        _ = self.env._
         problems = []
         for move, move_data in moves_data.items():
             move_problems = self._mail_document_send_problems(move, move_data)
             if len(moves_data) > 1:
                 move_problems = [
-                    _("%(document)s: %(problem)s", document=move.display_name, problem=problem)
+                    self.env._("%(document)s: %(problem)s", document=move.display_name, problem=problem)
                     for problem in move_problems
                 ]
             problems += move_problems

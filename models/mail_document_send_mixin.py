@@ -14,6 +14,10 @@ from ..delivery.header import has_line_break, hidden_addresses
 #: _mail_document_send_exact_recipients).
 EXACT_RECIPIENTS_KEY = "mail_document_send_exact_recipients"
 MAX_SIZE_PARAM = "mail_document_send.max_attachment_size"
+# A document goes to its customer's contacts: hundreds of recipients is a
+# mailing sent by mistake (one SMTP message, PDF included, per recipient).
+MAX_RECIPIENTS_PARAM = "mail_document_send.max_recipients"
+DEFAULT_MAX_RECIPIENTS = 100
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 # Problems listed one by one in the error; past that, a count.
 MAX_PROBLEMS_SHOWN = 20
@@ -147,14 +151,26 @@ class MailDocumentSendMixin(models.AbstractModel):
         """Why each of `partners` cannot receive the email: no address, a
         malformed one, or a line break in its name or address (it would
         add a header or a recipient on the wire)."""
-        _ = self.env._
         problems = []
+        limit = int(
+            self.env["ir.config_parameter"].sudo().get_param(MAX_RECIPIENTS_PARAM, DEFAULT_MAX_RECIPIENTS)
+        )
+        if len(partners) > limit:
+            problems.append(
+                self.env._(
+                    "There are %(count)s recipients, more than the %(limit)s a document can be sent to at once. "
+                    "Remove recipients, or ask an administrator to raise the limit (system parameter %(param)s).",
+                    count=len(partners),
+                    limit=limit,
+                    param=MAX_RECIPIENTS_PARAM,
+                )
+            )
         for partner in partners:
             name = partner.name or ""
             email = (partner.email or "").strip()
             if has_line_break(name) or has_line_break(partner.email or ""):
                 problems.append(
-                    _(
+                    self.env._(
                         "The name or email address of the recipient %(partner)s holds a line break, "
                         "which could add hidden recipients or headers to the email.",
                         partner=repr(name),
@@ -162,12 +178,12 @@ class MailDocumentSendMixin(models.AbstractModel):
                 )
                 continue
             if not email:
-                problems.append(_("The recipient %(partner)s has no email address.", partner=name))
+                problems.append(self.env._("The recipient %(partner)s has no email address.", partner=name))
                 continue
             hidden = hidden_addresses(name, email)
             if hidden:
                 problems.append(
-                    _(
+                    self.env._(
                         "The name of the recipient %(partner)s holds another email address (%(address)s), "
                         "which would receive the email too: remove it from the name.",
                         partner=name,
@@ -177,7 +193,7 @@ class MailDocumentSendMixin(models.AbstractModel):
             problem = address_problem(email)
             if problem == NON_ASCII_LOCAL:
                 problems.append(
-                    _(
+                    self.env._(
                         "The email address %(email)s of %(partner)s has accents or other non-ASCII "
                         "characters before the @, which mail servers do not accept.",
                         email=email,
@@ -185,7 +201,11 @@ class MailDocumentSendMixin(models.AbstractModel):
                     )
                 )
             elif problem:
-                problems.append(_("The email address %(email)s of %(partner)s is malformed.", email=email, partner=name))
+                problems.append(
+                    self.env._(
+                        "The email address %(email)s of %(partner)s is malformed.", email=email, partner=name
+                    )
+                )
         return problems
 
     @api.model
@@ -246,8 +266,9 @@ class MailDocumentSendMixin(models.AbstractModel):
         """One error listing every problem, or nothing when there is none."""
         if not problems:
             return
-        _ = self.env._
         lines = ["- %s" % problem for problem in problems[:MAX_PROBLEMS_SHOWN]]
         if len(problems) > MAX_PROBLEMS_SHOWN:
-            lines.append(_("- and %(count)s more problems.", count=len(problems) - MAX_PROBLEMS_SHOWN))
-        raise UserError(_("This email cannot be sent:\n%(problems)s", problems="\n".join(lines)))
+            lines.append(
+                self.env._("- and %(count)s more problems.", count=len(problems) - MAX_PROBLEMS_SHOWN)
+            )
+        raise UserError(self.env._("This email cannot be sent:\n%(problems)s", problems="\n".join(lines)))

@@ -22,12 +22,11 @@ class SaleOrder(models.Model):
 
     def mail_document_send_kind(self):
         self.ensure_one()
-        _ = self.env._
         if self.env.context.get("proforma"):
-            return _("Pro-forma")
+            return self.env._("Pro-forma")
         if self.state in ("draft", "sent", "cancel"):
-            return _("Quotation")
-        return _("Order")
+            return self.env._("Quotation")
+        return self.env._("Order")
 
     def _mail_document_send_mark_sent(self):
         # What stock's Send button does through mark_so_as_sent: a send from

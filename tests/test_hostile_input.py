@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Send-side hostile input: what a partner name, an address or a subject
 could smuggle onto the wire is refused before anything is queued."""
+
 from odoo.tests import BaseCase
 
 from ..delivery.header import has_line_break, hidden_addresses
@@ -26,7 +27,9 @@ class TestHeaderHelpers(BaseCase):
         self.assertFalse(has_line_break("=?utf-8?q?Eve_Smith?="))
 
     def test_hidden_addresses(self):
-        self.assertEqual(hidden_addresses("Eve x@evil.example.com", "eve@example.com"), ["x@evil.example.com"])
+        self.assertEqual(
+            hidden_addresses("Eve x@evil.example.com", "eve@example.com"), ["x@evil.example.com"]
+        )
         # A contact created from an address is named after it: not hidden.
         self.assertEqual(hidden_addresses("eve@example.com", "Eve@example.com"), [])
         self.assertEqual(hidden_addresses("Eve (at) example.com", "eve@example.com"), [])
@@ -37,7 +40,9 @@ class TestHostileInput(CheckCase):
     def test_bcc_in_a_customer_name_is_refused_before_the_wire(self):
         # Measured on stock 18 (../shared/platform/README.md): this name put
         # a separate "Bcc:" line on the wire.
-        evil = self.env["res.partner"].create({"name": "Evil\r\nBcc: x@example.com", "email": "evil@example.com"})
+        evil = self.env["res.partner"].create(
+            {"name": "Evil\r\nBcc: x@example.com", "email": "evil@example.com"}
+        )
         order = self.make_order(partner=evil)
         composer = self.order_composer(order).save()
         self.assert_refused(order, composer.action_send_mail, "holds a line break")
@@ -58,7 +63,9 @@ class TestHostileInput(CheckCase):
             form.partner_ids.add(partner)
         form.subject = "Sub\u2028X-Injected: yes"
         text = self.assert_refused(order, form.save().action_send_mail, "The subject holds a line break")
-        self.assertEqual(text.count("holds a line break, which could add hidden recipients"), len(DB_BREAKS) + 1, text)
+        self.assertEqual(
+            text.count("holds a line break, which could add hidden recipients"), len(DB_BREAKS) + 1, text
+        )
 
     def test_encoded_word_hiding_a_line_break_is_refused(self):
         # Measured on stock 18: Python's email package decodes the encoded
@@ -73,7 +80,9 @@ class TestHostileInput(CheckCase):
     def test_address_in_a_name_is_refused(self):
         # Odoo 18 scans the whole To header, display names included, for
         # envelope recipients: this contact's mail would also go to Mallory.
-        partner = self.env["res.partner"].create({"name": "Bob mallory@evil.example.com", "email": "bob@example.com"})
+        partner = self.env["res.partner"].create(
+            {"name": "Bob mallory@evil.example.com", "email": "bob@example.com"}
+        )
         order = self.make_order(partner=partner)
         self.assert_refused(
             order,
@@ -82,11 +91,15 @@ class TestHostileInput(CheckCase):
         )
 
     def test_invoice_wizard_refuses_injection(self):
-        evil = self.env["res.partner"].create({"name": "Evil\r\nBcc: x@example.com", "email": "evil@example.com"})
+        evil = self.env["res.partner"].create(
+            {"name": "Evil\r\nBcc: x@example.com", "email": "evil@example.com"}
+        )
         move = self.make_invoice(partner=evil)
         form = self.invoice_wizard(move)
         form.mail_subject = "Invoice\nBcc: x@example.com"
-        self.assert_refused(move, form.save().action_send_and_print, "holds a line break", "The subject holds")
+        self.assert_refused(
+            move, form.save().action_send_and_print, "holds a line break", "The subject holds"
+        )
         self.assertEqual(self.smtp.attempts, [])
 
     def test_what_goes_through_adds_no_header_and_no_recipient(self):

@@ -68,6 +68,18 @@ class TestComposerChecks(CheckCase):
         composer = form.save()
         self.assert_refused(order, composer.action_send_mail, "There is no recipient.")
 
+    def test_too_many_recipients(self):
+        self.env["ir.config_parameter"].sudo().set_param("mail_document_send.max_recipients", 2)
+        order = self.make_order()
+        order.message_subscribe(partner_ids=(self.other | self.added).ids)
+        composer = self.order_composer(order).save()
+        self.assert_refused(
+            order,
+            composer.action_send_mail,
+            "There are 3 recipients, more than the 2 a document can be sent to at once.",
+            "mail_document_send.max_recipients",
+        )
+
     def test_limit_is_a_system_parameter(self):
         self.env["ir.config_parameter"].sudo().set_param("mail_document_send.max_attachment_size", 1000)
         order = self.make_order()
@@ -81,7 +93,9 @@ class TestComposerChecks(CheckCase):
         order = self.make_order()
         with mute_logger("odoo.addons.mail.models.mail_render_mixin"), self.assertRaises(UserError) as caught:
             self.order_composer(order, default_template_id=template.id)
-        self.assertIn("The template 'Broken quotation' fails to render: AttributeError", str(caught.exception))
+        self.assertIn(
+            "The template 'Broken quotation' fails to render: AttributeError", str(caught.exception)
+        )
         self.assertNotIn("{{", str(caught.exception))
 
     def test_broken_template_named_at_send(self):
@@ -117,7 +131,13 @@ class TestInvoiceChecks(CheckCase):
         wizard = form.save()
         big = self.big_attachment()
         wizard.mail_attachments_widget = (wizard.mail_attachments_widget or []) + [
-            {"id": big.id, "name": big.name, "mimetype": "application/octet-stream", "placeholder": False, "manual": True}
+            {
+                "id": big.id,
+                "name": big.name,
+                "mimetype": "application/octet-stream",
+                "placeholder": False,
+                "manual": True,
+            }
         ]
         self.assert_refused(
             move,
@@ -149,7 +169,9 @@ class TestInvoiceChecks(CheckCase):
             )
             with self.assertRaises(UserError) as caught:
                 self.invoice_wizard(move)
-        self.assertIn("The template 'Invoice or credit note: send by email' fails to render", str(caught.exception))
+        self.assertIn(
+            "The template 'Invoice or credit note: send by email' fails to render", str(caught.exception)
+        )
 
 
 class TestBigAttachmentRaw(CheckCase):
@@ -166,9 +188,11 @@ class TestBigAttachmentRaw(CheckCase):
 class TestListSend(CheckCase):
     def test_three_quotations_from_the_list(self):
         orders = self.make_order() | self.make_order() | self.make_order()
-        action = self.env.ref("sale.model_sale_order_send_mail").with_context(
-            active_model="sale.order", active_ids=orders.ids
-        ).run()
+        action = (
+            self.env.ref("sale.model_sale_order_send_mail")
+            .with_context(active_model="sale.order", active_ids=orders.ids)
+            .run()
+        )
         form = Form(self.env[action["res_model"]].with_context(**action["context"]))
         self.assertEqual(form.composition_mode, "mass_mail")
         form.template_id = self.env.ref("mail_document_send.mail_template_sale_order")
@@ -181,9 +205,11 @@ class TestListSend(CheckCase):
     def test_one_bad_quotation_names_itself_and_stops_the_list(self):
         bad = self.make_order(partner=self.malformed)
         orders = self.make_order() | bad | self.make_order()
-        action = self.env.ref("sale.model_sale_order_send_mail").with_context(
-            active_model="sale.order", active_ids=orders.ids
-        ).run()
+        action = (
+            self.env.ref("sale.model_sale_order_send_mail")
+            .with_context(active_model="sale.order", active_ids=orders.ids)
+            .run()
+        )
         form = Form(self.env[action["res_model"]].with_context(**action["context"]))
         form.template_id = self.env.ref("mail_document_send.mail_template_sale_order")
         composer = form.save()
@@ -221,5 +247,7 @@ class TestListSend(CheckCase):
         bad = self.make_invoice(partner=self.no_email)
         moves = self.make_invoice() | bad | self.make_invoice()
         wizard = self.batch_wizard(moves)
-        self.assert_refused(bad, wizard.action_send_and_print, "%s: The recipient Nomail Delta" % bad.display_name)
+        self.assert_refused(
+            bad, wizard.action_send_and_print, "%s: The recipient Nomail Delta" % bad.display_name
+        )
         self.assertFalse(any(moves.mapped("sending_data")))

@@ -23,7 +23,9 @@ class DocumentMixin:
         return self.env["sale.order"].create(
             {
                 "partner_id": (partner or self.customer).id,
-                "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 2, "price_unit": 50.0})],
+                "order_line": [
+                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 2, "price_unit": 50.0})
+                ],
             }
         )
 
@@ -102,7 +104,9 @@ class TestCustomerFollows(DocumentMixin, TransactionCase):
         self.assertNotIn(self.customer, bill.message_partner_ids)
 
     def test_pdf_names_in_the_customers_language(self):
-        french = self.env["res.partner"].create({"name": "Client Français", "email": "fr@example.com", "lang": "fr_FR"})
+        french = self.env["res.partner"].create(
+            {"name": "Client Français", "email": "fr@example.com", "lang": "fr_FR"}
+        )
         order = self.make_order()
         self.assertEqual(order.mail_document_send_filename(), "Quotation - %s" % order.name)
         self.assertEqual(
@@ -111,7 +115,8 @@ class TestCustomerFollows(DocumentMixin, TransactionCase):
         order.partner_id = french
         self.assertEqual(order.mail_document_send_filename(), "Devis - %s" % order.name)
         self.assertEqual(
-            order.with_context(proforma=True).mail_document_send_filename(), "Facture pro forma - %s" % order.name
+            order.with_context(proforma=True).mail_document_send_filename(),
+            "Facture pro forma - %s" % order.name,
         )
         order.action_confirm()
         self.assertEqual(order.mail_document_send_filename(), "Bon de commande - %s" % order.name)
@@ -121,13 +126,17 @@ class TestCustomerFollows(DocumentMixin, TransactionCase):
         number = invoice.name.replace("/", "_")
         self.assertEqual(invoice._get_invoice_report_filename(), "Invoice - %s.pdf" % number)
         refund = self.make_invoice(partner=french, move_type="out_refund")
-        self.assertEqual(refund._get_invoice_report_filename(), "Avoir - %s.pdf" % refund.name.replace("/", "_"))
+        self.assertEqual(
+            refund._get_invoice_report_filename(), "Avoir - %s.pdf" % refund.name.replace("/", "_")
+        )
         invoice_fr = self.make_invoice(partner=french)
         self.assertEqual(
             invoice_fr._get_invoice_report_filename(), "Facture - %s.pdf" % invoice_fr.name.replace("/", "_")
         )
         credit = self.make_invoice(move_type="out_refund")
-        self.assertEqual(credit._get_invoice_report_filename(), "Credit Note - %s.pdf" % credit.name.replace("/", "_"))
+        self.assertEqual(
+            credit._get_invoice_report_filename(), "Credit Note - %s.pdf" % credit.name.replace("/", "_")
+        )
 
 
 class TestSendQuotation(DocumentMixin, SmtpCase):
@@ -142,7 +151,9 @@ class TestSendQuotation(DocumentMixin, SmtpCase):
         self.assertIn(self.admin.partner_id, order.message_partner_ids)
         form = self.order_composer(order)
         # Every follower but the author, the customer included.
-        self.assertEqual(sorted(partner.id for partner in form.partner_ids), sorted((self.customer | self.other).ids))
+        self.assertEqual(
+            sorted(partner.id for partner in form.partner_ids), sorted((self.customer | self.other).ids)
+        )
         form.partner_ids.remove(id=self.other.id)
         form.partner_ids.add(self.added)
         composer = form.save()
@@ -153,9 +164,7 @@ class TestSendQuotation(DocumentMixin, SmtpCase):
         received = self.mail_to("alpha@example.com")
         message = received.message
         self.assertIn("Customer Alpha", message["To"])
-        self.assertEqual(
-            message["Subject"], "%s Quotation (Ref %s)" % (order.company_id.name, order.name)
-        )
+        self.assertEqual(message["Subject"], "%s Quotation (Ref %s)" % (order.company_id.name, order.name))
         self.assertIn(self.admin.email, message["From"])
         self.assertTrue(message["Message-Id"])
         ((name, data),) = self.pdfs(received)
@@ -176,18 +185,24 @@ class TestSendQuotation(DocumentMixin, SmtpCase):
         composer = self.order_composer(order).save()
         self.send(composer)
         received = self.mail_to("alpha@example.com")
-        self.assertEqual(received.message["Subject"], "%s Order (Ref %s)" % (order.company_id.name, order.name))
+        self.assertEqual(
+            received.message["Subject"], "%s Order (Ref %s)" % (order.company_id.name, order.name)
+        )
         ((name, data),) = self.pdfs(received)
         self.assertEqual(name, "Order - %s.pdf" % order.name)
         self.assertIn(order.name, pdf_text(data))
 
     def test_french_customer_gets_french_mail_and_pdf_name(self):
-        french = self.env["res.partner"].create({"name": "Client Français", "email": "fr@example.com", "lang": "fr_FR"})
+        french = self.env["res.partner"].create(
+            {"name": "Client Français", "email": "fr@example.com", "lang": "fr_FR"}
+        )
         order = self.make_order(partner=french)
         composer = self.order_composer(order).save()
         self.send(composer)
         received = self.mail_to("fr@example.com")
-        self.assertEqual(received.message["Subject"], "%s Devis (Réf %s)" % (order.company_id.name, order.name))
+        self.assertEqual(
+            received.message["Subject"], "%s Devis (Réf %s)" % (order.company_id.name, order.name)
+        )
         self.assertIn("Veuillez trouver ci-joint notre Devis", received.body_html())
         ((name, _data),) = self.pdfs(received)
         self.assertEqual(name, "Devis - %s.pdf" % order.name)
@@ -195,12 +210,16 @@ class TestSendQuotation(DocumentMixin, SmtpCase):
     def test_log_note_in_the_full_composer_mails_nobody(self):
         order = self.make_order()
         order.message_subscribe(partner_ids=self.other.ids)
-        composer = self.env["mail.compose.message"].with_context(
-            default_model="sale.order",
-            default_res_ids=order.ids,
-            default_composition_mode="comment",
-            default_subtype_id=self.env.ref("mail.mt_note").id,
-        ).create({"body": "<p>Margin too low, check with Bob.</p>"})
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(
+                default_model="sale.order",
+                default_res_ids=order.ids,
+                default_composition_mode="comment",
+                default_subtype_id=self.env.ref("mail.mt_note").id,
+            )
+            .create({"body": "<p>Margin too low, check with Bob.</p>"})
+        )
         self.assertTrue(composer.subtype_is_log)
         self.assertFalse(composer.partner_ids)
         self.send(composer)
@@ -225,7 +244,9 @@ class TestSendInvoice(DocumentMixin, SmtpCase):
         self.send(form.save())
         self.assertEqual(self.envelope_recipients(), ["alpha@example.com", "gamma@example.com"])
         received = self.mail_to("alpha@example.com")
-        self.assertEqual(received.message["Subject"], "%s %s (Ref %s)" % (move.company_id.name, kind, move.name))
+        self.assertEqual(
+            received.message["Subject"], "%s %s (Ref %s)" % (move.company_id.name, kind, move.name)
+        )
         self.assertTrue(received.message["Message-Id"])
         self.assertIn("Customer Alpha", received.message["To"])
         ((name, data),) = self.pdfs(received)
@@ -246,11 +267,15 @@ class TestSendInvoice(DocumentMixin, SmtpCase):
         self.check_send(self.make_invoice(move_type="out_refund"), "Credit Note")
 
     def test_french_invoice(self):
-        french = self.env["res.partner"].create({"name": "Client Français", "email": "fr@example.com", "lang": "fr_FR"})
+        french = self.env["res.partner"].create(
+            {"name": "Client Français", "email": "fr@example.com", "lang": "fr_FR"}
+        )
         move = self.make_invoice(partner=french)
         self.send(self.invoice_wizard(move).save())
         received = self.mail_to("fr@example.com")
-        self.assertEqual(received.message["Subject"], "%s Facture (Réf %s)" % (move.company_id.name, move.name))
+        self.assertEqual(
+            received.message["Subject"], "%s Facture (Réf %s)" % (move.company_id.name, move.name)
+        )
         self.assertIn("Veuillez trouver ci-joint notre Facture", received.body_html())
         ((name, _data),) = self.pdfs(received)
         self.assertEqual(name, "Facture - %s.pdf" % move.name.replace("/", "_"))

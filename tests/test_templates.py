@@ -86,7 +86,9 @@ class TestSaveAsTemplate(DocumentMixin, SmtpCase):
         self.send(self.order_composer(other, default_template_id=template.id).save())
         received = self.mail_to("omega@example.com")
         self.assertEqual(received.message["Subject"], "Spring offer %s" % other.name)
-        self.assertIn("Dear Customer Omega, our spring offer %s is attached." % other.name, received.body_html())
+        self.assertIn(
+            "Dear Customer Omega, our spring offer %s is attached." % other.name, received.body_html()
+        )
         self.assertNotIn(order.name, received.body_html())
         self.assertEqual(
             sorted(name for name, _data, _type in received.attachments()),

@@ -12,15 +12,18 @@ class AccountMoveSendBatchWizard(models.TransientModel):
         # them now, with the settings the cron will use, so that one bad
         # invoice names itself and nothing is sent.
         self.ensure_one()
-        _ = self.env._
         moves_data = {}
         problems = []
         for move in self.move_ids:
             try:
                 moves_data[move] = self._get_default_sending_settings(move)
             except UserError as error:
-                problems.append(_("%(document)s: %(problem)s", document=move.display_name, problem=error.args[0]))
+                problems.append(
+                    self.env._("%(document)s: %(problem)s", document=move.display_name, problem=error.args[0])
+                )
         if problems:
             self.env["mail.document.send.mixin"]._mail_document_send_raise(problems)
         self._mail_document_send_check(moves_data)
-        return super().action_send_and_print(force_synchronous=force_synchronous, allow_fallback_pdf=allow_fallback_pdf)
+        return super().action_send_and_print(
+            force_synchronous=force_synchronous, allow_fallback_pdf=allow_fallback_pdf
+        )

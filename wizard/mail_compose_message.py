@@ -65,7 +65,11 @@ class MailComposeMessage(models.TransientModel):
         # note: it would email them.
         result = super()._compute_partner_ids()
         for composer in self:
-            if composer.composition_mode != "comment" or composer.composition_batch or composer.subtype_is_log:
+            if (
+                composer.composition_mode != "comment"
+                or composer.composition_batch
+                or composer.subtype_is_log
+            ):
                 continue
             records = composer._mail_document_send_records()
             if records and len(records) == 1:
@@ -98,7 +102,9 @@ class MailComposeMessage(models.TransientModel):
 
     def _action_send_mail(self, auto_commit=False):
         # A log note goes to nobody: neither the followers nor the checks.
-        documents = self.filtered(lambda composer: composer.mail_document_send_exact and not composer.subtype_is_log)
+        documents = self.filtered(
+            lambda composer: composer.mail_document_send_exact and not composer.subtype_is_log
+        )
         problems = []
         for composer in documents:
             problems += composer._mail_document_send_problems()
@@ -213,13 +219,12 @@ class MailComposeMessage(models.TransientModel):
     def _mail_document_send_problems(self):
         """Every reason not to send, checked before anything is posted."""
         self.ensure_one()
-        _ = self.env._
         records = self._mail_document_send_records()
         template = self.template_id
         problems = []
         if self.composition_mode == "comment":
             if not self.partner_ids:
-                problems.append(_("There is no recipient."))
+                problems.append(self.env._("There is no recipient."))
             problems += records._mail_document_send_recipient_problems(self.partner_ids)
             problems += records._mail_document_send_subject_problems(self.subject)
             problems += records._mail_document_send_template_problems(template)
@@ -233,7 +238,7 @@ class MailComposeMessage(models.TransientModel):
             for record in records:
                 record_problems = records._mail_document_send_recipient_problems(record.partner_id)
                 if not record.partner_id:
-                    record_problems.append(_("There is no recipient."))
+                    record_problems.append(self.env._("There is no recipient."))
                 record_problems += records._mail_document_send_subject_problems(
                     subjects.get(record.id, self.subject)
                 )
@@ -241,7 +246,7 @@ class MailComposeMessage(models.TransientModel):
                     # Which document: render it alone.
                     record_problems += record._mail_document_send_template_problems(template)
                 problems += [
-                    _("%(document)s: %(problem)s", document=record.display_name, problem=problem)
+                    self.env._("%(document)s: %(problem)s", document=record.display_name, problem=problem)
                     for problem in record_problems
                 ]
         problems += records._mail_document_send_size_problems(self.attachment_ids.mapped("file_size"))
