@@ -5,7 +5,7 @@ import math
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from ..delivery.address import NON_ASCII_LOCAL, address_problem
+from ..delivery.address import NON_ASCII_LOCAL, address_problem, ascii_address
 from ..delivery.filename import safe_filename
 from ..delivery.header import has_line_break, hidden_addresses
 
@@ -198,6 +198,18 @@ class MailDocumentSendMixin(models.AbstractModel):
                         "characters before the @, which mail servers do not accept.",
                         email=email,
                         partner=name,
+                    )
+                )
+            elif not problem and not email.isascii():
+                # Measured on Odoo 18: mail.mail._send logs "Ignoring invalid
+                # recipients" and the mail is sent to nobody, without error.
+                problems.append(
+                    self.env._(
+                        "The email address %(email)s of %(partner)s has a domain with accents or other "
+                        "non-ASCII characters, which Odoo cannot send to: write it as %(ascii)s.",
+                        email=email,
+                        partner=name,
+                        ascii=ascii_address(email),
                     )
                 )
             elif problem:

@@ -128,3 +128,26 @@ class TestHostileInput(CheckCase):
         first = self.mail_to("p0@example.com")
         self.assertEqual(first.message["To"].addresses[0].display_name, NAME)
         self.assertIn(NAME, first.body_html())
+
+    def test_idn_domain_is_refused_with_its_ascii_form(self):
+        # Stock 18 drops this recipient silently ("Ignoring invalid
+        # recipients"): the mail goes to nobody and no error is shown.
+        partner = self.env["res.partner"].create({"name": "Ünïcode Domain", "email": "user@exämple.fr"})
+        order = self.make_order(partner=partner)
+        self.assert_refused(
+            order, self.order_composer(order).save().action_send_mail, "write it as user@xn--exmple-cua.fr"
+        )
+        partner.email = "user@xn--exmple-cua.fr"
+        self.send(self.order_composer(order).save())
+        received = self.mail_to("user@xn--exmple-cua.fr")
+        self.assertEqual(received.message["To"].addresses[0].addr_spec, "user@xn--exmple-cua.fr")
+        self.assertEqual(order.state, "sent")
+
+    def test_problems_past_twenty_are_counted_not_listed(self):
+        partners = self.env["res.partner"].create([{"name": "Nomail %02d" % index} for index in range(30)])
+        order = self.make_order()
+        form = self.order_composer(order)
+        for partner in partners:
+            form.partner_ids.add(partner)
+        text = self.assert_refused(order, form.save().action_send_mail, "- and 10 more problems.")
+        self.assertEqual(text.count("has no email address"), 20)

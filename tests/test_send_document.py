@@ -1,5 +1,7 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import etree
+
 from odoo.tests import Form, TransactionCase, tagged
 
 from .common import SmtpCase, pdf_text, real_smtp_delivery
@@ -178,6 +180,37 @@ class TestSendQuotation(DocumentMixin, SmtpCase):
         self.assertEqual(order.state, "sent")
         posted = order.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
         self.assertEqual(posted.notification_ids.res_partner_id, self.customer | self.added)
+
+    def test_inbox_user_gets_it_in_odoo_not_by_email(self):
+        order = self.make_order()
+        user = self.env["res.users"].create(
+            {
+                "name": "Inbox User",
+                "login": "inbox_user_mds",
+                "email": "inbox@example.com",
+                "notification_type": "inbox",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
+        )
+        order.message_subscribe(partner_ids=user.partner_id.ids)
+        form = self.order_composer(order)
+        self.assertIn(user.partner_id, form.partner_ids)
+        self.send(form.save())
+        self.assertEqual(self.envelope_recipients(), ["alpha@example.com"])
+        posted = order.message_ids.filtered(lambda m: m.message_type == "comment")[:1]
+        inbox = posted.notification_ids.filtered(lambda n: n.res_partner_id == user.partner_id)
+        self.assertEqual(inbox.notification_type, "inbox")
+
+    def test_read_only_follower_list_is_hidden_on_documents(self):
+        arch = self.env["mail.compose.message"].get_view(view_type="form")["arch"]
+        self.assertIn("mail_document_send_exact", arch)
+        widget = etree.fromstring(arch).xpath("//widget[@name='mail_composer_recipient_list']")[0]
+        self.assertIn("mail_document_send_exact", widget.get("invisible"))
+        # Elsewhere (e.g. on a contact) stock's list stays.
+        composer = self.env["mail.compose.message"].create(
+            {"model": "res.partner", "res_ids": self.customer.ids, "body": "<p>Hi</p>"}
+        )
+        self.assertFalse(composer.mail_document_send_exact)
 
     def test_order_is_sent_as_an_order(self):
         order = self.make_order()
