@@ -158,8 +158,9 @@ class MailDocumentSendMixin(models.AbstractModel):
         if len(partners) > limit:
             problems.append(
                 self.env._(
-                    "There are %(count)s recipients, more than the %(limit)s a document can be sent to at once. "
-                    "Remove recipients, or ask an administrator to raise the limit (system parameter %(param)s).",
+                    "There are %(count)s recipients, more than the %(limit)s a document can be sent to "
+                    "at once. Remove recipients, or ask an administrator to raise the limit "
+                    "(system parameter %(param)s).",
                     count=len(partners),
                     limit=limit,
                     param=MAX_RECIPIENTS_PARAM,
