@@ -217,6 +217,30 @@ class TestListSend(CheckCase):
         self.assertEqual(text.count("\n- "), 1, text)
         self.assertEqual(set(orders.mapped("state")), {"draft"})
 
+    def test_template_failing_for_one_quotation_names_it(self):
+        template = self.env.ref("mail_document_send.mail_template_sale_order").copy()
+        template.write({"name": "By reference", "subject": "{{ object.partner_id.ref.upper() }}"})
+        with_ref = self.env["res.partner"].create(
+            {"name": "Ref Customer", "email": "ref@example.com", "ref": "c1"}
+        )
+        good = self.make_order(partner=with_ref)
+        bad = self.make_order()
+        orders = good | bad
+        action = (
+            self.env.ref("sale.model_sale_order_send_mail")
+            .with_context(active_model="sale.order", active_ids=orders.ids)
+            .run()
+        )
+        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form.template_id = template
+        with mute_logger("odoo.addons.mail.models.mail_render_mixin"):
+            text = self.assert_refused(
+                bad,
+                form.save().action_send_mail,
+                "%s: The template 'By reference' fails to render: AttributeError" % bad.name,
+            )
+        self.assertNotIn(good.name, text)
+
     def batch_wizard(self, moves):
         action = moves.action_send_and_print()
         self.assertEqual(action["res_model"], "account.move.send.batch.wizard")
