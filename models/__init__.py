@@ -4,3 +4,4 @@ from . import mail_document_send_mixin
 from . import sale_order
 from . import account_move
 from . import account_move_send
+from . import mail_scheduled_message

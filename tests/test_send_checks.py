@@ -61,6 +61,15 @@ class TestComposerChecks(CheckCase):
         self.assertNotIn("Customer Alpha", text)
         self.assertEqual(order.state, "draft")
 
+    def test_scheduling_runs_the_check_too(self):
+        order = self.make_order()
+        order.message_subscribe(partner_ids=self.no_email.ids)
+        composer = self.order_composer(order).save()
+        with self.assertRaises(UserError) as caught:
+            composer.action_schedule_message(scheduled_date="2099-01-01 00:00:00")
+        self.assertIn("The recipient Nomail Delta has no email address.", str(caught.exception))
+        self.assertFalse(self.env["mail.scheduled.message"].search([("res_id", "=", order.id)]))
+
     def test_no_recipient(self):
         order = self.make_order()
         form = self.order_composer(order)

@@ -212,6 +212,24 @@ class TestSendQuotation(DocumentMixin, SmtpCase):
         )
         self.assertFalse(composer.mail_document_send_exact)
 
+    def test_scheduled_send_keeps_its_recipients(self):
+        order = self.make_order()
+        order.message_subscribe(partner_ids=self.other.ids)
+        form = self.order_composer(order)
+        form.partner_ids.remove(id=self.other.id)
+        form.save().action_schedule_message(scheduled_date="2099-01-01 00:00:00")
+        scheduled = self.env["mail.scheduled.message"].search(
+            [("res_id", "=", order.id), ("model", "=", "sale.order")]
+        )
+        self.assertEqual(len(scheduled), 1)
+        self.assertEqual(self.smtp.received, [])
+        # What the cron mail.ir_cron_post_scheduled_message runs once due.
+        with real_smtp_delivery():
+            scheduled._post_message()
+        self.flush_mail_queue()
+        self.assertEqual(self.envelope_recipients(), ["alpha@example.com"])
+        self.assertIn(self.other, order.message_partner_ids)
+
     def test_order_is_sent_as_an_order(self):
         order = self.make_order()
         order.action_confirm()

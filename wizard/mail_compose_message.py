@@ -100,8 +100,14 @@ class MailComposeMessage(models.TransientModel):
                 raise
             raise UserError(records._mail_document_send_template_error(self.template_id, error)) from error
 
-    def _action_send_mail(self, auto_commit=False):
-        # A log note goes to nobody: neither the followers nor the checks.
+    def action_schedule_message(self, scheduled_date=False):
+        # Scheduled, the same check as for Send, now: later nobody would see it.
+        self._mail_document_send_check()
+        return super().action_schedule_message(scheduled_date=scheduled_date)
+
+    def _mail_document_send_check(self):
+        """One error listing the problems of every document send (not of a
+        log note, which goes to nobody)."""
         documents = self.filtered(
             lambda composer: composer.mail_document_send_exact and not composer.subtype_is_log
         )
@@ -109,6 +115,11 @@ class MailComposeMessage(models.TransientModel):
         for composer in documents:
             problems += composer._mail_document_send_problems()
         self.env["mail.document.send.mixin"]._mail_document_send_raise(problems)
+        return documents
+
+    def _action_send_mail(self, auto_commit=False):
+        # A log note goes to nobody: neither the followers nor the checks.
+        documents = self._mail_document_send_check()
         # The composer's recipients are authoritative; a log note, with no
         # recipient, mails nobody.
         exact = self.filtered("mail_document_send_exact")
