@@ -159,6 +159,24 @@ class TestInvoiceChecks(CheckCase):
         self.assertFalse(move.is_move_sent)
         self.assertFalse(move.invoice_pdf_report_id)
 
+    def test_size_counts_the_pdf_generated_at_send(self):
+        # No file is attached and the PDF does not exist yet when Send is
+        # clicked: the size is checked again once it is generated.
+        self.env["ir.config_parameter"].sudo().set_param("mail_document_send.max_attachment_size", 1000)
+        move = self.make_invoice()
+        wizard = self.invoice_wizard(move).save()
+        messages = move.message_ids
+        with self.assertRaises(UserError) as caught, self.env.cr.savepoint():
+            wizard.action_send_and_print()
+        self.assertIn("over the limit of 0.0 MB", str(caught.exception))
+        self.env.invalidate_all()
+        # Rolled back as the web client's request would be: no PDF, no post.
+        self.assertFalse(move.invoice_pdf_report_id)
+        self.assertFalse(move.is_move_sent)
+        self.assertEqual(move.message_ids, messages)
+        self.flush_mail_queue()
+        self.assertEqual(self.smtp.received, [])
+
     def test_no_recipient(self):
         move = self.make_invoice()
         form = self.invoice_wizard(move)

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
 
+from ..models.account_move_send import SIZE_CHECK_KEY
+
 
 class AccountMoveSendWizard(models.TransientModel):
     _inherit = "account.move.send.wizard"
@@ -11,4 +13,7 @@ class AccountMoveSendWizard(models.TransientModel):
         # listing every problem, and nothing done.
         self.ensure_one()
         self._mail_document_send_check({self.move_id: self._get_sending_settings()})
-        return super().action_send_and_print(allow_fallback_pdf=allow_fallback_pdf)
+        # And the size again once the invoice PDF exists.
+        return super(
+            AccountMoveSendWizard, self.with_context(**{SIZE_CHECK_KEY: True})
+        ).action_send_and_print(allow_fallback_pdf=allow_fallback_pdf)
