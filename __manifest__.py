@@ -16,9 +16,13 @@
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_mail_actions.xml",
+        "data/mail_template_data.xml",
         "views/mail_mail_views.xml",
         "views/mail_delivery_log_views.xml",
         "views/sale_order_delivery_state_views.xml",
         "views/account_move_delivery_state_views.xml",
+        "views/mail_template_views.xml",
+        "wizard/mail_compose_message_views.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
 }

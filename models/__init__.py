@@ -1,3 +1,10 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from . import mail_document_send_mixin
+from . import sale_order
+from . import account_move
+from . import account_move_send
+from . import mail_scheduled_message
 from . import ir_mail_server
 from . import mail_mail
 from . import mail_delivery_log

@@ -14,3 +14,7 @@ from . import test_mail_outcome
 from . import test_delivery_state
 from . import test_access_matrix
 from . import test_queue_cost
+from . import test_send_document
+from . import test_send_checks
+from . import test_hostile_input
+from . import test_templates

@@ -1,0 +1,96 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from lxml import etree
+
+from odoo.tests import TransactionCase, tagged
+
+from ..hooks import STOCK_REPORT_NAMES, uninstall_hook
+from .common import SmtpCase
+from .test_send_document import DocumentMixin
+
+
+@tagged("post_install", "-at_install")
+class TestDefaultTemplates(TransactionCase):
+    def test_one_translated_template_per_kind(self):
+        for xmlid, model in (
+            ("mail_document_send.mail_template_sale_order", "sale.order"),
+            ("mail_document_send.mail_template_account_move", "account.move"),
+        ):
+            template = self.env.ref(xmlid)
+            self.assertEqual(template.model, model)
+            self.assertEqual(template.lang, "{{ object.partner_id.lang }}")
+            self.assertTrue(template.auto_delete)
+            french = template.with_context(lang="fr_FR")
+            self.assertIn("(Réf {{ object.name or 'n/a' }})", french.subject)
+            self.assertIn("Veuillez trouver ci-joint notre", french.body_html)
+            self.assertIn("Please find attached our", template.with_context(lang="en_US").body_html)
+        order = self.env["sale.order"].search([], limit=1)
+        self.assertEqual(
+            order._find_mail_template(), self.env.ref("mail_document_send.mail_template_sale_order")
+        )
+
+    def test_auto_delete_is_explained(self):
+        arch = self.env["mail.template"].get_view(view_type="form")["arch"]
+        auto_delete = etree.fromstring(arch).xpath("//field[@name='auto_delete']")[0]
+        text = " ".join(auto_delete.getnext().itertext())
+        self.assertIn("removes the email from Settings > Technical > Emails once it is sent", text)
+        self.assertIn("delivery journal are kept", text)
+
+    def test_uninstall_gives_the_stock_pdf_name_back(self):
+        report = self.env.ref("sale.action_report_saleorder")
+        self.assertEqual(report.print_report_name, "object.mail_document_send_filename()")
+        uninstall_hook(self.env)
+        self.assertEqual(report.print_report_name, STOCK_REPORT_NAMES["sale.action_report_saleorder"])
+
+
+class TestSaveAsTemplate(DocumentMixin, SmtpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_documents()
+
+    def test_saved_template_round_trip(self):
+        order = self.make_order()
+        composer = self.order_composer(order).save()
+        composer.body = "<p>Dear %s, our spring offer %s is attached.</p>" % (self.customer.name, order.name)
+        composer.subject = "Spring offer %s" % order.name
+        leaflet = self.env["ir.attachment"].create(
+            {
+                "name": "leaflet.txt",
+                "datas": base64.b64encode(b"Spring"),
+                "res_model": "mail.compose.message",
+                "res_id": 0,
+            }
+        )
+        composer.attachment_ids |= leaflet
+        composer.template_name = "Spring offer"
+        composer.create_mail_template()
+        template = composer.template_id
+        self.assertEqual(template.name, "Spring offer")
+        self.assertEqual(template.model, "sale.order")
+        # The user's file is kept, the PDF of this quotation is not; the
+        # saved template renders its own PDF, in the customer's language.
+        self.assertEqual(template.attachment_ids.mapped("name"), ["leaflet.txt"])
+        self.assertEqual(template.report_template_ids, self.env.ref("sale.action_report_saleorder"))
+        self.assertEqual(template.lang, "{{ object.partner_id.lang }}")
+        self.assertEqual(template.subject, "Spring offer {{ object.name }}")
+        self.assertIn('<t t-out="object.name"', template.body_html)
+        self.assertNotIn(order.name, template.body_html)
+        # The composer still sends this quotation's PDF.
+        self.assertIn("Quotation - %s.pdf" % order.name, composer.attachment_ids.mapped("name"))
+
+        omega = self.env["res.partner"].create({"name": "Customer Omega", "email": "omega@example.com"})
+        other = self.make_order(partner=omega)
+        self.send(self.order_composer(other, default_template_id=template.id).save())
+        received = self.mail_to("omega@example.com")
+        self.assertEqual(received.message["Subject"], "Spring offer %s" % other.name)
+        self.assertIn(
+            "Dear Customer Omega, our spring offer %s is attached." % other.name, received.body_html()
+        )
+        self.assertNotIn(order.name, received.body_html())
+        self.assertEqual(
+            sorted(name for name, _data, _type in received.attachments()),
+            ["Quotation - %s.pdf" % other.name, "leaflet.txt"],
+        )

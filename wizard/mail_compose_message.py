@@ -1,0 +1,264 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
+from odoo.tools import config
+from odoo.tools.safe_eval import safe_eval, time
+
+from ..delivery.template_text import generalize
+from ..models.mail_document_send_mixin import EXACT_RECIPIENTS_KEY
+
+# Template fields that make a saved message behave like the template it was
+# written from: same sender, recipients, language and attached PDF (stock's
+# "Save as template" keeps none of them: the saved template would send no
+# PDF, in the sender's language).
+COPIED_TEMPLATE_FIELDS = (
+    "email_from",
+    "use_default_to",
+    "partner_to",
+    "email_to",
+    "email_cc",
+    "reply_to",
+    "lang",
+    "report_template_ids",
+    "mail_server_id",
+    "auto_delete",
+)
+
+
+class MailComposeMessage(models.TransientModel):
+    _inherit = "mail.compose.message"
+
+    mail_document_send_exact = fields.Boolean(
+        string="Recipients are exactly the contacts in To",
+        compute="_compute_mail_document_send_exact",
+        help="Technical: set on a quotation, order, invoice or credit note, whose followers are "
+        "prefilled in To and notified only if they stay there.",
+    )
+    mail_document_send_server_warning = fields.Char(
+        string="Outgoing mail server warning",
+        compute="_compute_mail_document_send_server_warning",
+    )
+
+    @api.depends("model", "res_ids")
+    def _compute_mail_document_send_exact(self):
+        for composer in self:
+            composer.mail_document_send_exact = bool(composer._mail_document_send_records())
+
+    @api.depends("mail_document_send_exact")
+    def _compute_mail_document_send_server_warning(self):
+        warning = None
+        for composer in self:
+            if composer.mail_document_send_exact:
+                if warning is None:
+                    warning = self._mail_document_send_server_warning()
+                composer.mail_document_send_server_warning = warning
+            else:
+                composer.mail_document_send_server_warning = False
+
+    @api.depends("subtype_id")
+    def _compute_partner_ids(self):
+        # The followers are the recipients: show them all in "To", so that the
+        # list the user sees is the list that gets the mail. Not in a log
+        # note: it would email them.
+        result = super()._compute_partner_ids()
+        for composer in self:
+            if (
+                composer.composition_mode != "comment"
+                or composer.composition_batch
+                or composer.subtype_is_log
+            ):
+                continue
+            records = composer._mail_document_send_records()
+            if records and len(records) == 1:
+                composer.partner_ids |= records._mail_document_send_default_recipients()
+        return result
+
+    def _generate_template_for_composer(self, res_ids, render_fields, find_or_create_partners=True):
+        # Recipients and attachments, rendered when the template is applied.
+        with self._mail_document_send_template_errors():
+            return super()._generate_template_for_composer(
+                res_ids, render_fields, find_or_create_partners=find_or_create_partners
+            )
+
+    def _set_value_from_template(self, template_fname, composer_fname=False):
+        # Subject and body, rendered when the template is applied.
+        with self._mail_document_send_template_errors():
+            return super()._set_value_from_template(template_fname, composer_fname=composer_fname)
+
+    @contextlib.contextmanager
+    def _mail_document_send_template_errors(self):
+        """Stock's render error quotes the whole template source: name the
+        template and the cause instead, as soon as it is applied."""
+        try:
+            yield
+        except Exception as error:  # pylint: disable=broad-except
+            records = self._mail_document_send_records()
+            if not records:
+                raise
+            raise UserError(records._mail_document_send_template_error(self.template_id, error)) from error
+
+    def action_schedule_message(self, scheduled_date=False):
+        # Scheduled, the same check as for Send, now: later nobody would see it.
+        self._mail_document_send_check()
+        return super().action_schedule_message(scheduled_date=scheduled_date)
+
+    def _mail_document_send_check(self):
+        """One error listing the problems of every document send (not of a
+        log note, which goes to nobody)."""
+        documents = self.filtered(
+            lambda composer: composer.mail_document_send_exact and not composer.subtype_is_log
+        )
+        problems = []
+        for composer in documents:
+            problems += composer._mail_document_send_problems()
+        self.env["mail.document.send.mixin"]._mail_document_send_raise(problems)
+        return documents
+
+    def _action_send_mail(self, auto_commit=False):
+        # A log note goes to nobody: neither the followers nor the checks.
+        documents = self._mail_document_send_check()
+        # The composer's recipients are authoritative; a log note, with no
+        # recipient, mails nobody.
+        exact = self.filtered("mail_document_send_exact")
+        if exact:
+            self = self.with_context(**{EXACT_RECIPIENTS_KEY: True})
+        result = super()._action_send_mail(auto_commit=auto_commit)
+        # Stock marks a single quotation sent through its Send button's
+        # context; a send from the list (mass_mail) knows nothing about it.
+        for composer in documents.filtered(lambda composer: composer.composition_mode == "mass_mail"):
+            records = composer._mail_document_send_records()
+            if hasattr(records, "_mail_document_send_mark_sent"):
+                records._mail_document_send_mark_sent()
+        return result
+
+    def create_mail_template(self):
+        # Stock's "Save as template" keeps the message as written for this
+        # document: its number, customer and amount would go to the next
+        # customer, and the PDF rendered for this document would be moved
+        # into the template and sent with every later one.
+        self.ensure_one()
+        records = self._mail_document_send_records()
+        if not records or len(records) != 1 or self.composition_mode != "comment":
+            return super().create_mail_template()
+        source = self.template_id if self.template_id.model == self.model else self.template_id.browse()
+        rendered = self._mail_document_send_rendered_reports(records, source)
+        self.attachment_ids -= rendered
+        placeholders = self._mail_document_send_placeholders(records)
+        values = {
+            "subject": generalize(self.subject, [(value, "{{ %s }}" % expr) for value, expr in placeholders]),
+            "body_html": generalize(
+                self.body, [(value, '<t t-out="%s"/>' % expr) for value, expr in placeholders], is_html=True
+            ),
+        }
+        result = super().create_mail_template()
+        for field in COPIED_TEMPLATE_FIELDS if source else ():
+            value = source[field]
+            if field == "report_template_ids":
+                value = [(6, 0, value.ids)]
+            elif isinstance(value, models.BaseModel):
+                value = value.id
+            values[field] = value
+        self.template_id.write(values)
+        self.attachment_ids |= rendered
+        return result
+
+    @api.model
+    def _mail_document_send_placeholders(self, record):
+        """(value as written in the message, expression) pairs: what names
+        the document, its customer and its total."""
+        lang = record.partner_id.lang or self.env.lang
+        localized = record.with_context(lang=lang)
+        # The amount as the template wrote it (customer's language) or as
+        # the user typed it (their own).
+        amount = "format_amount(object.amount_total, object.currency_id)"
+        pairs = [
+            (record.name or "", "object.name"),
+            (record.partner_id.name or "", "object.partner_id.name"),
+            (localized.mail_document_send_kind(), "object.mail_document_send_kind()"),
+            (tools.format_amount(self.env, record.amount_total, record.currency_id, lang_code=lang), amount),
+            (tools.format_amount(self.env, record.amount_total, record.currency_id), amount),
+        ]
+        return [(value, expr) for value, expr in pairs if value]
+
+    @api.model
+    def _mail_document_send_rendered_reports(self, record, source):
+        """The attachments of the composer that `source` rendered for this
+        document (its PDF): a saved template renders its own for each."""
+        names = set()
+        for report in source.report_template_ids:
+            if report.print_report_name:
+                name = safe_eval(report.print_report_name, {"object": record, "time": time})
+                names |= {name, "%s.pdf" % name, "%s.html" % name}
+        return self.attachment_ids.filtered(lambda attachment: attachment.name in names)
+
+    def _mail_document_send_records(self):
+        """The documents this composer sends the addon's way (empty when
+        none, or when the model is not one of them)."""
+        self.ensure_one()
+        if not self.model or self.model not in self.env:
+            return None
+        Model = self.env[self.model]
+        if not hasattr(Model, "_mail_document_send_applies"):
+            return None
+        records = Model.browse(self._evaluate_res_ids())
+        if not records or not records._mail_document_send_applies():
+            return None
+        return records
+
+    @api.model
+    def _mail_document_send_server_warning(self):
+        """Say so before sending when no outgoing mail server is set up: Odoo
+        then falls back on the configuration file's SMTP host, by default
+        localhost:25, which on most servers has no mail server behind it,
+        and the mail fails minutes later in a menu the user never opens. Not
+        a refusal: the configuration file may name a real server."""
+        if self.env["ir.mail_server"].sudo().search_count([]):
+            return False
+        if config.get("smtp_server") not in (None, False, "", "localhost", "127.0.0.1"):
+            return False
+        return self.env._(
+            "No outgoing mail server is set up: Odoo will hand this email to %(host)s, port %(port)s. "
+            "If no mail server listens there, the email will fail. Ask an administrator to add one "
+            "in Settings > Technical > Email > Outgoing Mail Servers.",
+            host=config.get("smtp_server") or "localhost",
+            port=config.get("smtp_port") or 25,
+        )
+
+    def _mail_document_send_problems(self):
+        """Every reason not to send, checked before anything is posted."""
+        self.ensure_one()
+        records = self._mail_document_send_records()
+        template = self.template_id
+        problems = []
+        if self.composition_mode == "comment":
+            if not self.partner_ids:
+                problems.append(self.env._("There is no recipient."))
+            problems += records._mail_document_send_recipient_problems(self.partner_ids)
+            problems += records._mail_document_send_subject_problems(self.subject)
+            problems += records._mail_document_send_template_problems(template)
+        else:
+            # From the list: one mail per document, to its customer, with the
+            # template rendered for it; each problem names its document.
+            subjects = {}
+            template_problems = records._mail_document_send_template_problems(template)
+            if not template_problems and template.subject:
+                subjects = template._render_field("subject", records.ids, compute_lang=True)
+            for record in records:
+                record_problems = records._mail_document_send_recipient_problems(record.partner_id)
+                if not record.partner_id:
+                    record_problems.append(self.env._("There is no recipient."))
+                record_problems += records._mail_document_send_subject_problems(
+                    subjects.get(record.id, self.subject)
+                )
+                if template_problems:
+                    # Which document: render it alone.
+                    record_problems += record._mail_document_send_template_problems(template)
+                problems += [
+                    self.env._("%(document)s: %(problem)s", document=record.display_name, problem=problem)
+                    for problem in record_problems
+                ]
+        problems += records._mail_document_send_size_problems(self.attachment_ids.mapped("file_size"))
+        return problems
