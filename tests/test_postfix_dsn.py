@@ -8,11 +8,11 @@ scripted aiosmtpd that refuses the recipient, writes the DSN itself to the
 bounce address, and hands it to dev/mailgate.py (--maildir) through a pipe
 transport, the way a production server hands bounces to Odoo.
 
-TestPostfixBounceToOdoo closes the loop through stock Odoo 18: Odoo sends
+TestPostfixBounceToOdoo closes the loop through Odoo 18: Odoo sends
 through Postfix, the DSN comes back through the pipe and dev/mailgate.py's
-XML-RPC call to `mail.thread.message_process` on the test server, and
-stock's `_routing_handle_bounce` marks the notification. (The document's
-"bounced" state comes with the outbox's delivery state.)
+XML-RPC call to `mail.thread.message_process` on the test server; stock's
+`_routing_handle_bounce` marks the notification and the addon's hook marks
+the document bounced, with no hand-made DSN anywhere.
 
 If Postfix cannot be installed or started, setUpClass raises
 PostfixUnavailable saying why: the class fails, it is never skipped.
@@ -234,7 +234,7 @@ class TestMailgate(BaseCase):
 @tagged("post_install", "-at_install")
 class TestPostfixBounceToOdoo(HttpCase):
     """Odoo -> Postfix -> next hop refuses -> Postfix's DSN -> pipe ->
-    dev/mailgate.py -> XML-RPC message_process -> stock bounce handling.
+    dev/mailgate.py -> XML-RPC message_process -> the document bounced.
 
     An HttpCase: the gateway's XML-RPC requests are served by the test
     server on the test's own transaction (registry test mode)."""
@@ -302,6 +302,7 @@ class TestPostfixBounceToOdoo(HttpCase):
             {"name": "Gone Customer", "email": "gone.customer@example.com"}
         )
         order = self.env["sale.order"].create({"partner_id": customer.id})
+        activity_type = self.env.ref("mail_document_send.mail_activity_type_email_failed")
         self.next_hop.refuse(customer.email, "550 5.1.1 <%s>: Recipient address rejected: User unknown")
         with real_smtp_delivery():
             message = order.message_post(
@@ -315,6 +316,7 @@ class TestPostfixBounceToOdoo(HttpCase):
         # Postfix said 250: for Odoo the mail is sent.
         self.assertEqual(notification.notification_status, "sent")
         self.assertEqual(customer.message_bounce, 0)
+        self.assertEqual(order.email_delivery_state, "sent")
         (status,) = self.wait_for_pipe(1)
         self.assertEqual(status, "sent", self.postfix.log()[-3000:])
         self.env.invalidate_all()
@@ -322,6 +324,19 @@ class TestPostfixBounceToOdoo(HttpCase):
         self.assertEqual(notification.notification_status, "bounce")
         self.assertEqual(notification.failure_type, "mail_bounce")
         self.assertEqual(customer.message_bounce, 1)
+        # The addon's: the document bounced, the DSN journalled, one to-do.
+        self.assertEqual(order.email_delivery_state, "bounced")
+        (row,) = self.env["mail.delivery.log"].search(
+            [("model", "=", "sale.order"), ("res_id", "=", order.id), ("state", "=", "bounced")]
+        )
+        self.assertEqual((row.message_id, row.recipients), (message.message_id, customer.email))
+        self.assertEqual((row.dsn_action, row.dsn_status), ("failed", "5.1.1"))
+        self.assertEqual(row.dsn_reporting_mta, self.postfix.hostname)
+        self.assertEqual(row.dsn_remote_mta, "127.0.0.1")
+        self.assertIn("Recipient address rejected: User unknown", row.dsn_diagnostic)
+        activity = order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        self.assertEqual(len(activity), 1)
+        self.assertIn("User unknown", str(activity.note))
         # The same DSN, read by delivery/dsn.py, names the recipient and the
         # Message-ID Odoo stored: what the bounce hook will match.
         log = self.postfix.log()
