@@ -58,7 +58,9 @@ class MailThread(models.AbstractModel):
         try:
             report = parse_dsn(email_message)
         except Exception:  # noqa: BLE001 a stranger's mail must not stop stock's handling
-            _logger.info("Bounce %s could not be read as a DSN", message_dict.get("message_id"), exc_info=True)
+            _logger.info(
+                "Bounce %s could not be read as a DSN", message_dict.get("message_id"), exc_info=True
+            )
         skip_stock = False
         if report is not None and report.recipients:
             try:

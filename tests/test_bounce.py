@@ -85,7 +85,8 @@ class TestBounce(MailCase):
 
     def bounce_rows(self, record, state=("bounced", "delayed")):
         return self.env["mail.delivery.log"].search(
-            [("model", "=", record._name), ("res_id", "=", record.id), ("state", "in", list(state))], order="id"
+            [("model", "=", record._name), ("res_id", "=", record.id), ("state", "in", list(state))],
+            order="id",
         )
 
     def receive(self, raw):
@@ -118,7 +119,9 @@ class TestBounce(MailCase):
         )
         self.assertEqual((row.dsn_reporting_mta, row.dsn_remote_mta), ("mta.mds.test", "127.0.0.1"))
         self.assertFalse(row.failure_smtp_code, "not our outgoing server's reply")
-        sent_row = self.env["mail.delivery.log"].search([("message_id", "=", message.message_id), ("state", "=", "sent")])
+        sent_row = self.env["mail.delivery.log"].search(
+            [("message_id", "=", message.message_id), ("state", "=", "sent")]
+        )
         self.assertEqual((row.mail_id, row.attempt), (sent_row.mail_id, sent_row.attempt))
         # One note, one to-do for the salesperson, saying why.
         activity = self.activities(order)
@@ -182,7 +185,9 @@ class TestBounce(MailCase):
 
         (row,) = self.bounce_rows(order)
         to_gone = mails.filtered(lambda mail: mail.recipient_ids == gone)
-        self.assertEqual((row.recipients, row.mail_id, row.state), ("gone@example.com", to_gone.id, "bounced"))
+        self.assertEqual(
+            (row.recipients, row.mail_id, row.state), ("gone@example.com", to_gone.id, "bounced")
+        )
         self.assertEqual(self.state_of(order), "bounced")
         self.assertEqual(len(self.activities(order)), 1)
         status = {n.res_partner_id: n.notification_status for n in message.notification_ids}
@@ -218,6 +223,19 @@ class TestBounce(MailCase):
         (row,) = self.bounce_rows(invoice)
         self.assertEqual(row.dsn_status, "5.1.10")
         self.assertEqual(self.activities(invoice).user_id, self.salesperson)
+
+    def test_bounce_of_an_earlier_email_leaves_the_last_one_sent(self):
+        order = self.make_order(user_id=self.salesperson.id)
+        first, _mails = self.post_document(order, self.customer)
+        self.post_document(order, self.customer)
+
+        self.receive(dsn_for("postfix_real_refused.eml", first.message_id, self.customer.email))
+
+        (row,) = self.bounce_rows(order)
+        self.assertEqual((row.state, row.message_id), ("bounced", first.message_id))
+        self.assertEqual(self.state_of(order), "sent")
+        self.assertIn("could not be delivered", str(order.message_ids[0].body))
+        self.assertFalse(self.activities(order), "no to-do on a document whose last email went through")
 
     def test_unknown_message_id_changes_nothing(self):
         order = self.make_order(user_id=self.salesperson.id)
