@@ -12,7 +12,8 @@ TestPostfixBounceToOdoo closes the loop through Odoo 18: Odoo sends
 through Postfix, the DSN comes back through the pipe and dev/mailgate.py's
 XML-RPC call to `mail.thread.message_process` on the test server; stock's
 `_routing_handle_bounce` marks the notification and the addon's hook marks
-the document bounced, with no hand-made DSN anywhere.
+the document bounced, with no hand-made DSN anywhere; Postfix's own
+"delayed" warning is journalled and leaves the document sent.
 
 If Postfix cannot be installed or started, setUpClass raises
 PostfixUnavailable saying why: the class fails, it is never skipped.
@@ -271,6 +272,14 @@ class TestPostfixBounceToOdoo(HttpCase):
             relay_port=cls.next_hop.port,
             bounce_address=cls.bounce,
             gateway_args=["--config", conf],
+            # A deferred mail is retried every second and warned about
+            # after one: the "delayed" DSN comes within the test.
+            extra_config={
+                "delay_warning_time": "1s",
+                "queue_run_delay": "1s",
+                "minimal_backoff_time": "1s",
+                "maximal_backoff_time": "2s",
+            },
         )
         cls.postfix.start()
         cls.addClassCleanup(cls.postfix.stop)
@@ -285,13 +294,20 @@ class TestPostfixBounceToOdoo(HttpCase):
             }
         )
 
+    PIPE_DONE = re.compile(r"relay=odoo, .*status=(sent|deferred|bounced)")
+
+    def setUp(self):
+        super().setUp()
+        # One Postfix for the class: count this test's deliveries only.
+        self.pipes_before = len(self.PIPE_DONE.findall(self.postfix.log()))
+
     def wait_for_pipe(self, count, timeout=30):
         """Wait until Postfix's pipe handed `count` mails to the gateway
-        and the gateway returned: the XML-RPC call has been served."""
-        pattern = re.compile(r"relay=odoo, .*status=(sent|deferred|bounced)")
+        in this test and the gateway returned: the XML-RPC call has been
+        served."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            done = pattern.findall(self.postfix.log())
+            done = self.PIPE_DONE.findall(self.postfix.log())[self.pipes_before :]
             if len(done) >= count:
                 return done
             time.sleep(0.2)
@@ -342,6 +358,38 @@ class TestPostfixBounceToOdoo(HttpCase):
         log = self.postfix.log()
         self.assertIn("to=<%s>" % self.bounce, log)
         self.assertIn("message-id=%s" % message.message_id, log)
+
+    def test_delayed_mail_stays_sent(self):
+        """Postfix's own "delayed" warning: journalled, the document stays
+        sent, stock does not count it as a bounce."""
+        customer = self.env["res.partner"].create(
+            {"name": "Busy Customer", "email": "busy.customer@example.com"}
+        )
+        order = self.env["sale.order"].create({"partner_id": customer.id})
+        self.next_hop.refuse(customer.email, "450 4.2.1 <%s>: Mailbox busy, try again later")
+        with real_smtp_delivery():
+            message = order.message_post(
+                body="Your quotation",
+                partner_ids=customer.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            self.env["mail.mail"].process_email_queue()
+        (status,) = self.wait_for_pipe(1)
+        self.assertEqual(status, "sent", self.postfix.log()[-3000:])
+        self.env.invalidate_all()
+        (row,) = self.env["mail.delivery.log"].search(
+            [("model", "=", "sale.order"), ("res_id", "=", order.id), ("state", "in", ("bounced", "delayed"))]
+        )
+        self.assertEqual((row.state, row.dsn_action, row.dsn_status), ("delayed", "delayed", "4.2.1"))
+        self.assertEqual((row.message_id, row.recipients), (message.message_id, customer.email))
+        self.assertEqual(row.dsn_reporting_mta, self.postfix.hostname)
+        self.assertIn("Mailbox busy", row.dsn_diagnostic)
+        self.assertEqual(order.email_delivery_state, "sent")
+        self.assertFalse(order.activity_ids)
+        self.assertEqual(customer.message_bounce, 0)
+        notification = message.notification_ids.filtered(lambda n: n.res_partner_id == customer)
+        self.assertEqual(notification.notification_status, "sent")
 
     def test_wrong_password_keeps_the_mail_queued(self):
         # A wrong password is an administrator's fix: EX_TEMPFAIL, so that
