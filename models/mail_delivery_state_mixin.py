@@ -187,8 +187,8 @@ class MailDeliveryStateMixin(models.AbstractModel):
         again since) gets the note only: the to-do would stay open on a
         document whose last email went through."""
         self.ensure_one()
-        last_bounced = self._mds_journal_states([self.id]).get(self.id) == "bounced"
-        return self._mds_email_failed(snapshot, reason, activity=last_bounced)
+        last_refused = self._mds_journal_states([self.id]).get(self.id) in ("failed", "bounced")
+        return self._mds_email_failed(snapshot, reason, activity=last_refused)
 
     def _mds_email_delivered(self, snapshot):
         self.ensure_one()
