@@ -320,7 +320,11 @@ class TestPostfixBounceToOdoo(HttpCase):
         order = self.env["sale.order"].create({"partner_id": customer.id})
         activity_type = self.env.ref("mail_document_send.mail_activity_type_email_failed")
         self.next_hop.refuse(customer.email, "550 5.1.1 <%s>: Recipient address rejected: User unknown")
-        with real_smtp_delivery():
+        # Postfix may pipe the DSN back while this thread still writes the
+        # outcome on the test cursor, which the gateway's request shares:
+        # the request waits for the test lock (else psycopg2 "no results to
+        # fetch" in its login).
+        with self.registry.test_lock, real_smtp_delivery():
             message = order.message_post(
                 body="Your quotation",
                 partner_ids=customer.ids,
@@ -367,7 +371,11 @@ class TestPostfixBounceToOdoo(HttpCase):
         )
         order = self.env["sale.order"].create({"partner_id": customer.id})
         self.next_hop.refuse(customer.email, "450 4.2.1 <%s>: Mailbox busy, try again later")
-        with real_smtp_delivery():
+        # Postfix may pipe the DSN back while this thread still writes the
+        # outcome on the test cursor, which the gateway's request shares:
+        # the request waits for the test lock (else psycopg2 "no results to
+        # fetch" in its login).
+        with self.registry.test_lock, real_smtp_delivery():
             message = order.message_post(
                 body="Your quotation",
                 partner_ids=customer.ids,
