@@ -49,8 +49,14 @@ class MailDeliveryLog(models.Model):
         readonly=True,
         help="Rank of this attempt among all the attempts of the mail, manual retries included.",
     )
+    # bounced / delayed: not an attempt, what a delivery status notification
+    # (DSN) from the recipient's side said later about the attempt that was
+    # sent; its mail_id, Message-ID and attempt are those of that attempt.
     state = fields.Selection(
-        [("sent", "Sent"), ("failed", "Failed")], required=True, readonly=True, index=True
+        [("sent", "Sent"), ("failed", "Failed"), ("bounced", "Bounced"), ("delayed", "Delayed")],
+        required=True,
+        readonly=True,
+        index=True,
     )
     failure_class = fields.Selection(
         FAILURE_CLASS_SELECTION, string="Failure class", readonly=True, index=True
@@ -58,6 +64,19 @@ class MailDeliveryLog(models.Model):
     failure_smtp_code = fields.Integer("SMTP code", readonly=True)
     failure_smtp_reply = fields.Text("SMTP reply", readonly=True)
     failure_reason = fields.Text(readonly=True)
+    # What the DSN said, as the reporting server wrote it: not our outgoing
+    # server's SMTP reply (failure_smtp_*), kept apart.
+    dsn_action = fields.Char("DSN action", readonly=True, help="failed (given up) or delayed (still trying).")
+    dsn_status = fields.Char(
+        "DSN status", readonly=True, help="Enhanced status code of the bounce (RFC 3463), e.g. 5.1.1."
+    )
+    dsn_diagnostic = fields.Text(
+        "Diagnostic code", readonly=True, help="The recipient's mail server reply, as the bounce quotes it."
+    )
+    dsn_reporting_mta = fields.Char(
+        "Reporting server", readonly=True, help="The mail server that wrote the bounce."
+    )
+    dsn_remote_mta = fields.Char("Remote server", readonly=True, help="The server that refused the email.")
     review_needed = fields.Boolean(
         "Delivery to check",
         readonly=True,
@@ -79,11 +98,32 @@ class MailDeliveryLog(models.Model):
             # A manual retry restarts the mail's retry schedule, not the
             # story of the mail: the journal keeps numbering its attempts.
             # An interrupted attempt is the one already counted, not a new one.
-            previous = self.sudo().search_count([("mail_id", "=", vals["mail_id"])])
+            previous = self.sudo().search_count(
+                [("mail_id", "=", vals["mail_id"]), ("state", "in", ("sent", "failed"))]
+            )
             vals["attempt"] = max(
                 vals.get("attempt") or 0, previous + (0 if values.get("review_needed") else 1)
             )
         return self.sudo().create(vals)
+
+    @api.model
+    def _log_bounce(self, vals):
+        """Write the row of a bounce, as the system (the bounce comes in
+        through the mail gateway's user)."""
+        if vals.get("mail_message_id"):
+            vals["mail_message_id"] = (
+                self.env["mail.message"].sudo().browse(vals["mail_message_id"]).exists().id
+            )
+        return self.sudo().create(vals)
+
+    def _mds_document(self):
+        """The quotation, order or invoice whose email this row is, or None."""
+        self.ensure_one()
+        if not self.is_document_email or not self.model or self.model not in self.env:
+            return None
+        if not hasattr(self.env[self.model], "_mds_email_bounced"):
+            return None
+        return self.env[self.model].sudo().browse(self.res_id).exists() or None
 
     @api.model
     def _cron_clean(self):

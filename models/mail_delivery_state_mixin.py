@@ -10,6 +10,7 @@ DELIVERY_STATES = [
     ("queued", "Email queued"),
     ("sent", "Email sent"),
     ("failed", "Email failed"),
+    ("bounced", "Email bounced"),
 ]
 FAILED_ACTIVITY_XMLID = "mail_document_send.mail_activity_type_email_failed"
 #: Messages whose emails are the document's own: a send from the composer or
@@ -34,7 +35,8 @@ class MailDeliveryStateMixin(models.AbstractModel):
         string="Email delivery",
         compute="_compute_email_delivery_state",
         search="_search_email_delivery_state",
-        help="The last email of this document: waiting to be sent (or retried), sent, or failed for good.",
+        help="The last email of this document: waiting to be sent (or retried), sent, failed for good, "
+        "or bounced (accepted by the outgoing server, then refused by the recipient's).",
     )
     email_delivery_log_count = fields.Integer("Emails", compute="_compute_email_delivery_log_count")
 
@@ -75,28 +77,32 @@ class MailDeliveryStateMixin(models.AbstractModel):
 
     @api.model
     def _mds_journal_states(self, res_ids=None):
-        """{res_id: 'sent' or 'failed'}: the journal's last word on the last
-        email of each document."""
+        """{res_id: 'sent', 'failed' or 'bounced'}: the journal's last word on
+        the last email of each document."""
         self.env["mail.delivery.log"].flush_model()
         only = SQL(" AND res_id = ANY(%s)", list(res_ids)) if res_ids is not None else SQL()
         # The last email of a document is one message (one Message-ID) sent
         # as one mail per recipient: it failed if the last attempt of any of
-        # its mails failed, whichever recipient was tried last.
+        # its mails failed, whichever recipient was tried last. A bounce row
+        # is the last word on the attempt it answers, until the mail is sent
+        # again; a delay warning (soft bounce) says nothing yet; the last
+        # email is the last one sent, not the last one a bounce came back for.
         rows = self.env.execute_query(
             SQL(
                 """
             WITH last_message AS (
                 SELECT DISTINCT ON (res_id) res_id, message_id FROM mail_delivery_log
-                 WHERE model = %(model)s AND is_document_email %(only)s
+                 WHERE model = %(model)s AND is_document_email AND state IN ('sent', 'failed') %(only)s
               ORDER BY res_id, id DESC
             ), last_attempt AS (
                 SELECT DISTINCT ON (log.mail_id) log.res_id, log.state FROM mail_delivery_log log
                   JOIN last_message last ON last.res_id = log.res_id
                    AND log.message_id IS NOT DISTINCT FROM last.message_id
-                 WHERE log.model = %(model)s AND log.is_document_email
+                 WHERE log.model = %(model)s AND log.is_document_email AND log.state != 'delayed'
               ORDER BY log.mail_id, log.id DESC
             )
-            SELECT res_id, CASE WHEN bool_or(state = 'failed') THEN 'failed' ELSE 'sent' END
+            SELECT res_id, CASE WHEN bool_or(state = 'failed') THEN 'failed'
+                                WHEN bool_or(state = 'bounced') THEN 'bounced' ELSE 'sent' END
               FROM last_attempt GROUP BY res_id
             """,
                 model=self._name,
@@ -132,24 +138,6 @@ class MailDeliveryStateMixin(models.AbstractModel):
         return states
 
     # ------------------------------------------------------------------
-    # One mail per recipient
-    # ------------------------------------------------------------------
-    def _notify_thread_by_email(self, message, recipients_data, msg_vals=False, **kwargs):
-        """A document's email: one mail.mail per recipient.
-
-        Stock puts up to `mail.batch_size` (50) recipients in one mail.mail,
-        sent as one SMTP message each but with one state for all: when the
-        server turns one down, the retry sends the mail again to those who
-        already got it. Alone in its mail.mail, each recipient's delivery
-        fails, is retried, journaled and shown in the envelope on its own."""
-        email_recipients = [r for r in recipients_data if r["notif"] == "email"]
-        if len(email_recipients) <= 1:
-            return super()._notify_thread_by_email(message, recipients_data, msg_vals=msg_vals, **kwargs)
-        for recipient in email_recipients:
-            super()._notify_thread_by_email(message, [recipient], msg_vals=msg_vals, **kwargs)
-        return True
-
-    # ------------------------------------------------------------------
     # Failure for good: one note for every internal follower, one to-do
     # ------------------------------------------------------------------
     def _mds_failure_activity_user(self):
@@ -157,7 +145,7 @@ class MailDeliveryStateMixin(models.AbstractModel):
         self.ensure_one()
         return self.env["res.users"]
 
-    def _mds_email_failed(self, snapshot, reason):
+    def _mds_email_failed(self, snapshot, reason, activity=True):
         self.ensure_one()
         body = Markup("<p>%s</p><p>%s</p>") % (
             self.env._(
@@ -179,6 +167,8 @@ class MailDeliveryStateMixin(models.AbstractModel):
             message_type="comment",
             partner_ids=followers.ids,
         )
+        if not activity:
+            return
         activity_type = self.env.ref(FAILED_ACTIVITY_XMLID)
         if self.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type):
             return  # one open to-do per document is enough
@@ -190,6 +180,16 @@ class MailDeliveryStateMixin(models.AbstractModel):
             user_id=user.id or self.env.uid,
         )
 
+    def _mds_email_bounced(self, snapshot, reason):
+        """The recipient's server refused an email the outgoing server had
+        accepted: the same note and to-do as a failure, for the document's
+        last email. A bounce of an earlier email (the document was sent
+        again since) gets the note only: the to-do would stay open on a
+        document whose last email went through."""
+        self.ensure_one()
+        last_refused = self._mds_journal_states([self.id]).get(self.id) in ("failed", "bounced")
+        return self._mds_email_failed(snapshot, reason, activity=last_refused)
+
     def _mds_email_delivered(self, snapshot):
         self.ensure_one()
         activity_type = self.env.ref(FAILED_ACTIVITY_XMLID)
@@ -198,7 +198,8 @@ class MailDeliveryStateMixin(models.AbstractModel):
             return
         # One mail per recipient: the accountant's copy delivered after the
         # customer's was refused does not settle the to-do.
-        if self._mds_journal_states([self.id]).get(self.id) == "failed":
+        # Nor does a delivery while another recipient's copy bounced.
+        if self._mds_journal_states([self.id]).get(self.id) in ("failed", "bounced"):
             return
         # Not action_feedback(): its "done" message may be emailed to
         # followers, a new mail queued for each success.

@@ -18,3 +18,4 @@ from . import test_send_document
 from . import test_send_checks
 from . import test_hostile_input
 from . import test_templates
+from . import test_bounce

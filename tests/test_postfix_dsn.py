@@ -8,11 +8,12 @@ scripted aiosmtpd that refuses the recipient, writes the DSN itself to the
 bounce address, and hands it to dev/mailgate.py (--maildir) through a pipe
 transport, the way a production server hands bounces to Odoo.
 
-TestPostfixBounceToOdoo closes the loop through stock Odoo 18: Odoo sends
+TestPostfixBounceToOdoo closes the loop through Odoo 18: Odoo sends
 through Postfix, the DSN comes back through the pipe and dev/mailgate.py's
-XML-RPC call to `mail.thread.message_process` on the test server, and
-stock's `_routing_handle_bounce` marks the notification. (The document's
-"bounced" state comes with the outbox's delivery state.)
+XML-RPC call to `mail.thread.message_process` on the test server; stock's
+`_routing_handle_bounce` marks the notification and the addon's hook marks
+the document bounced, with no hand-made DSN anywhere; Postfix's own
+"delayed" warning is journalled and leaves the document sent.
 
 If Postfix cannot be installed or started, setUpClass raises
 PostfixUnavailable saying why: the class fails, it is never skipped.
@@ -234,7 +235,7 @@ class TestMailgate(BaseCase):
 @tagged("post_install", "-at_install")
 class TestPostfixBounceToOdoo(HttpCase):
     """Odoo -> Postfix -> next hop refuses -> Postfix's DSN -> pipe ->
-    dev/mailgate.py -> XML-RPC message_process -> stock bounce handling.
+    dev/mailgate.py -> XML-RPC message_process -> the document bounced.
 
     An HttpCase: the gateway's XML-RPC requests are served by the test
     server on the test's own transaction (registry test mode)."""
@@ -271,6 +272,14 @@ class TestPostfixBounceToOdoo(HttpCase):
             relay_port=cls.next_hop.port,
             bounce_address=cls.bounce,
             gateway_args=["--config", conf],
+            # A deferred mail is retried every second and warned about
+            # after one: the "delayed" DSN comes within the test.
+            extra_config={
+                "delay_warning_time": "1s",
+                "queue_run_delay": "1s",
+                "minimal_backoff_time": "1s",
+                "maximal_backoff_time": "2s",
+            },
         )
         cls.postfix.start()
         cls.addClassCleanup(cls.postfix.stop)
@@ -285,13 +294,20 @@ class TestPostfixBounceToOdoo(HttpCase):
             }
         )
 
+    PIPE_DONE = re.compile(r"relay=odoo, .*status=(sent|deferred|bounced)")
+
+    def setUp(self):
+        super().setUp()
+        # One Postfix for the class: count this test's deliveries only.
+        self.pipes_before = len(self.PIPE_DONE.findall(self.postfix.log()))
+
     def wait_for_pipe(self, count, timeout=30):
         """Wait until Postfix's pipe handed `count` mails to the gateway
-        and the gateway returned: the XML-RPC call has been served."""
-        pattern = re.compile(r"relay=odoo, .*status=(sent|deferred|bounced)")
+        in this test and the gateway returned: the XML-RPC call has been
+        served."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            done = pattern.findall(self.postfix.log())
+            done = self.PIPE_DONE.findall(self.postfix.log())[self.pipes_before :]
             if len(done) >= count:
                 return done
             time.sleep(0.2)
@@ -302,8 +318,13 @@ class TestPostfixBounceToOdoo(HttpCase):
             {"name": "Gone Customer", "email": "gone.customer@example.com"}
         )
         order = self.env["sale.order"].create({"partner_id": customer.id})
+        activity_type = self.env.ref("mail_document_send.mail_activity_type_email_failed")
         self.next_hop.refuse(customer.email, "550 5.1.1 <%s>: Recipient address rejected: User unknown")
-        with real_smtp_delivery():
+        # Postfix may pipe the DSN back while this thread still writes the
+        # outcome on the test cursor, which the gateway's request shares:
+        # the request waits for the test lock (else psycopg2 "no results to
+        # fetch" in its login).
+        with self.registry.test_lock, real_smtp_delivery():
             message = order.message_post(
                 body="Your quotation",
                 partner_ids=customer.ids,
@@ -315,6 +336,7 @@ class TestPostfixBounceToOdoo(HttpCase):
         # Postfix said 250: for Odoo the mail is sent.
         self.assertEqual(notification.notification_status, "sent")
         self.assertEqual(customer.message_bounce, 0)
+        self.assertEqual(order.email_delivery_state, "sent")
         (status,) = self.wait_for_pipe(1)
         self.assertEqual(status, "sent", self.postfix.log()[-3000:])
         self.env.invalidate_all()
@@ -322,11 +344,60 @@ class TestPostfixBounceToOdoo(HttpCase):
         self.assertEqual(notification.notification_status, "bounce")
         self.assertEqual(notification.failure_type, "mail_bounce")
         self.assertEqual(customer.message_bounce, 1)
+        # The addon's: the document bounced, the DSN journalled, one to-do.
+        self.assertEqual(order.email_delivery_state, "bounced")
+        (row,) = self.env["mail.delivery.log"].search(
+            [("model", "=", "sale.order"), ("res_id", "=", order.id), ("state", "=", "bounced")]
+        )
+        self.assertEqual((row.message_id, row.recipients), (message.message_id, customer.email))
+        self.assertEqual((row.dsn_action, row.dsn_status), ("failed", "5.1.1"))
+        self.assertEqual(row.dsn_reporting_mta, self.postfix.hostname)
+        self.assertEqual(row.dsn_remote_mta, "127.0.0.1")
+        self.assertIn("Recipient address rejected: User unknown", row.dsn_diagnostic)
+        activity = order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        self.assertEqual(len(activity), 1)
+        self.assertIn("User unknown", str(activity.note))
         # The same DSN, read by delivery/dsn.py, names the recipient and the
         # Message-ID Odoo stored: what the bounce hook will match.
         log = self.postfix.log()
         self.assertIn("to=<%s>" % self.bounce, log)
         self.assertIn("message-id=%s" % message.message_id, log)
+
+    def test_delayed_mail_stays_sent(self):
+        """Postfix's own "delayed" warning: journalled, the document stays
+        sent, stock does not count it as a bounce."""
+        customer = self.env["res.partner"].create(
+            {"name": "Busy Customer", "email": "busy.customer@example.com"}
+        )
+        order = self.env["sale.order"].create({"partner_id": customer.id})
+        self.next_hop.refuse(customer.email, "450 4.2.1 <%s>: Mailbox busy, try again later")
+        # Postfix may pipe the DSN back while this thread still writes the
+        # outcome on the test cursor, which the gateway's request shares:
+        # the request waits for the test lock (else psycopg2 "no results to
+        # fetch" in its login).
+        with self.registry.test_lock, real_smtp_delivery():
+            message = order.message_post(
+                body="Your quotation",
+                partner_ids=customer.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            self.env["mail.mail"].process_email_queue()
+        (status,) = self.wait_for_pipe(1)
+        self.assertEqual(status, "sent", self.postfix.log()[-3000:])
+        self.env.invalidate_all()
+        (row,) = self.env["mail.delivery.log"].search(
+            [("model", "=", "sale.order"), ("res_id", "=", order.id), ("state", "in", ("bounced", "delayed"))]
+        )
+        self.assertEqual((row.state, row.dsn_action, row.dsn_status), ("delayed", "delayed", "4.2.1"))
+        self.assertEqual((row.message_id, row.recipients), (message.message_id, customer.email))
+        self.assertEqual(row.dsn_reporting_mta, self.postfix.hostname)
+        self.assertIn("Mailbox busy", row.dsn_diagnostic)
+        self.assertEqual(order.email_delivery_state, "sent")
+        self.assertFalse(order.activity_ids)
+        self.assertEqual(customer.message_bounce, 0)
+        notification = message.notification_ids.filtered(lambda n: n.res_partner_id == customer)
+        self.assertEqual(notification.notification_status, "sent")
 
     def test_wrong_password_keeps_the_mail_queued(self):
         # A wrong password is an administrator's fix: EX_TEMPFAIL, so that
