@@ -44,10 +44,22 @@ cat <<MSG
   Mail catcher:  http://localhost:$CATCHER_HTTP_PORT   (SMTP 127.0.0.1:$CATCHER_SMTP_PORT)
 
   Try: Sales > Quotations > open one > Send by email > Send; the mail and
-  its PDF show up in the mail catcher (one quotation was sent already when
-  the database was created, its mail is in the catcher's mailbox).
+  its PDF show up in the mail catcher.
+  The database starts with one mail in each state, each sent for real
+  through an SMTP server scripted to accept, defer or refuse it:
+  - sent: the first draft quotation (badge "Email sent"; mail in the catcher);
+  - waiting for its automatic retry: the second one, its customer's server
+    answered 451 (badge "Email queued"); the queue delivers it to the
+    catcher 5 minutes after the database was created ("Email sent" then);
+  - failed for good: the first posted invoice, its customer's address
+    refused with a 550: badge "Email failed" in red next to the customer, a
+    note in the chatter and an activity for the salesperson (Sales > Orders
+    or Invoicing > Customers > Invoices, filter "Email failed").
   Outbox: as admin, Settings > Activate the developer mode, then Settings >
-  Technical > Email > Emails.
+  Technical > Email > Emails: filters Failed and Waiting for retry, the
+  Failure Reason tab (reason, SMTP code), Retry / Retry and send now (also
+  for several mails at once from the list). The document's Emails button
+  and Technical > Email > Delivery journal list every attempt.
   Ctrl-C stops Odoo and the mail catcher.
 
 MSG

@@ -68,9 +68,10 @@ def drop_database(db):
     """The copy and its filestore: nothing is left behind, even when the
     install or the start failed."""
     subprocess.call(["dropdb", "--if-exists", db])
-    filestore = os.path.join(
-        os.environ.get("MDS_CACHE") or os.path.expanduser("~/.cache/mail_document_send"), "data", "filestore", db
+    cache = os.environ.get("MDS_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mail_document_send"
     )
+    filestore = os.path.join(cache, "data", "filestore", db)
     shutil.rmtree(filestore, ignore_errors=True)
 
 

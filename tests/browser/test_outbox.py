@@ -27,7 +27,7 @@ DOCUMENTS = {
     },
     "invoice": {
         "model": "account.move",
-        "action": "account.action_move_out_invoice_type",
+        "action": "account.action_move_out_invoice",
         "template": "account.email_template_edi_invoice",
     },
 }
@@ -235,7 +235,8 @@ def test_administrator_retries_failed_mails_then_sends_them(odoo, rpc, smtp, log
     expect(tab).to_have_class(re.compile(r"\bactive\b"))
     pane = form.locator(".o_notebook .tab-pane.active")
     expect(pane.locator(".o_field_widget[name=failure_reason]")).to_contain_text(
-        "The mail server refused the email for good. Check the recipient's address and the sender, then retry."
+        "The mail server refused the email for good. "
+        "Check the recipient's address and the sender, then retry."
     )
     expect(pane.locator(".o_field_widget[name=failure_reason]")).to_contain_text(
         "Server reply: " + REFUSAL % quotation_email
