@@ -14,8 +14,11 @@ template="$("$MDS_ROOT/dev/template_db.sh")"
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
+# A demo on another database (MDS_DEMO_DB) keeps its mails apart.
+mailbox="$MDS_CACHE/mailbox"
+[[ "$MDS_DEMO_DB" == mds_demo ]] || mailbox="$MDS_CACHE/mailbox-$MDS_DEMO_DB"
 "$MDS_VENV/bin/python" "$MDS_ROOT/dev/mail_catcher.py" --smtp-port "$CATCHER_SMTP_PORT" \
-  --http-port "$CATCHER_HTTP_PORT" --dir "$MDS_CACHE/mailbox" &
+  --http-port "$CATCHER_HTTP_PORT" --dir "$mailbox" &
 pids+=($!)
 # The demo database is rebuilt when the script that fills it changes.
 setup_hash="$(_mds_hash "$MDS_ROOT/dev/demo_setup.py")"
