@@ -14,6 +14,7 @@ import time
 import uuid
 
 import pytest
+from conftest import Rpc
 from playwright.sync_api import expect
 
 REFUSAL = "550 5.1.1 <%s>: Recipient address rejected: User unknown"
@@ -66,8 +67,8 @@ def new_customer(rpc, tag):
     return rpc("res.partner", "create", {"name": "Customer %s" % tag, "email": email}), email
 
 
-def new_document(rpc, kind, customer):
-    salesperson = rpc("res.users", "search", [("login", "=", "demo")])[0]
+def new_document(rpc, kind, customer, salesperson_login="demo"):
+    salesperson = rpc("res.users", "search", [("login", "=", salesperson_login)])[0]
     if kind == "quotation":
         return rpc(
             "sale.order",
@@ -92,18 +93,21 @@ def new_document(rpc, kind, customer):
     return invoice
 
 
-def send_document(rpc, kind, record_id):
+def send_document(rpc, kind, record_id, lang="en_US"):
     """Send by email as stock 18 does: the quotation's composer, the
-    invoice's send wizard, each with its defaults (template, PDF)."""
+    invoice's send wizard, each with its defaults (template, PDF), in the
+    sender's language as the web client calls them."""
     model = DOCUMENTS[kind]["model"]
     if kind == "quotation":
-        action = rpc(model, "action_quotation_send", [record_id])
-        composer = rpc(action["res_model"], "create", {}, context=action["context"])
-        rpc(action["res_model"], "action_send_mail", [composer], context=action["context"])
+        action = rpc(model, "action_quotation_send", [record_id], context={"lang": lang})
+        context = dict(action["context"], lang=lang)
+        composer = rpc(action["res_model"], "create", {}, context=context)
+        rpc(action["res_model"], "action_send_mail", [composer], context=context)
     else:
-        action = rpc(model, "action_invoice_sent", [record_id])
-        wizard = rpc(action["res_model"], "create", {}, context=action["context"])
-        rpc(action["res_model"], "action_send_and_print", [wizard], context=action["context"])
+        action = rpc(model, "action_invoice_sent", [record_id], context={"lang": lang})
+        context = dict(action["context"], lang=lang)
+        wizard = rpc(action["res_model"], "create", {}, context=context)
+        rpc(action["res_model"], "action_send_and_print", [wizard], context=context)
 
 
 def customer_mail(rpc, kind, record_id, email):
@@ -127,14 +131,16 @@ def customer_mail(rpc, kind, record_id, email):
     return mail
 
 
-def refused_document(rpc, smtp, kind):
-    """A new document of `kind` sent to a customer whose address the mail
-    server refuses (550): returns (record id, its failed mail, address)."""
+def refused_document(rpc, smtp, kind, sender=None, salesperson_login="demo", lang="en_US"):
+    """A new document of `kind` (its salesperson `salesperson_login`) sent
+    by `sender` (an Rpc; the administrator by default) to a customer whose
+    address the mail server refuses (550): returns (record id, its failed
+    mail, address)."""
     tag = uuid.uuid4().hex[:6]
     customer, email = new_customer(rpc, tag)
-    record_id = new_document(rpc, kind, customer)
+    record_id = new_document(rpc, kind, customer, salesperson_login)
     smtp.refuse(email, REFUSAL)
-    send_document(rpc, kind, record_id)
+    send_document(sender or rpc, kind, record_id, lang)
     mail = customer_mail(rpc, kind, record_id, email)
     assert mail["state"] == "exception", mail
     assert mail["failure_smtp_code"] == 550, mail
@@ -202,6 +208,46 @@ def test_salesperson_sees_the_refused_email_on_the_document(kind, odoo, rpc, smt
         page.locator(".o-mail-Message", has_text='The email "%s"' % mail["subject"]).first
     ).to_contain_text("could not be delivered")
     shot("document-failed")
+
+
+@pytest.fixture(scope="module")
+def french_salesperson(odoo, rpc):
+    """A salesperson whose Odoo speaks French (the template database has
+    French, and installing the addon loaded its i18n/fr.po)."""
+    login = "vendeuse.outbox"
+    if not rpc("res.users", "search", [("login", "=", login)]):
+        groups = [rpc.ref("sales_team.group_sale_salesman"), rpc.ref("account.group_account_invoice")]
+        rpc(
+            "res.users",
+            "create",
+            {
+                "name": "Valérie Vendeuse",
+                "login": login,
+                "password": login,
+                "email": "valerie.vendeuse@example.com",
+                "lang": "fr_FR",
+                "groups_id": [(6, 0, groups)],
+            },
+        )
+    return login, Rpc(odoo, login, login)
+
+
+@pytest.mark.parametrize("kind", ["quotation", "invoice"])
+def test_french_salesperson_sees_the_refusal_in_french(kind, odoo, rpc, smtp, login, french_salesperson):
+    smtp.reset()
+    user, sender = french_salesperson
+    # She sends it herself: the note and the to-do are written in her language.
+    record_id, mail, email = refused_document(rpc, smtp, kind, sender, user, "fr_FR")
+    page, shot = login(user, user)
+    open_document(page, odoo, kind, record_id)
+    badge = delivery_badge(page)
+    expect(badge).to_have_text("Échec du courriel")
+    expect(badge).to_have_class(re.compile(r"\btext-bg-danger\b"))
+    activity = page.locator(".o-mail-Activity", has_text="E-mail non distribué : %s" % mail["subject"])
+    expect(activity).to_have_count(1)
+    expect(activity).to_contain_text("Valérie Vendeuse")
+    expect(activity).to_contain_text("550 5.1.1 <%s>" % email)
+    shot("document-failed-fr")
 
 
 def test_administrator_retries_failed_mails_then_sends_them(odoo, rpc, smtp, login):
