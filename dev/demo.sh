@@ -14,8 +14,11 @@ template="$("$MDS_ROOT/dev/template_db.sh")"
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
+# A demo on another database (MDS_DEMO_DB) keeps its mails apart.
+mailbox="$MDS_CACHE/mailbox"
+[[ "$MDS_DEMO_DB" == mds_demo ]] || mailbox="$MDS_CACHE/mailbox-$MDS_DEMO_DB"
 "$MDS_VENV/bin/python" "$MDS_ROOT/dev/mail_catcher.py" --smtp-port "$CATCHER_SMTP_PORT" \
-  --http-port "$CATCHER_HTTP_PORT" --dir "$MDS_CACHE/mailbox" &
+  --http-port "$CATCHER_HTTP_PORT" --dir "$mailbox" &
 pids+=($!)
 # The demo database is rebuilt when the script that fills it changes.
 setup_hash="$(_mds_hash "$MDS_ROOT/dev/demo_setup.py")"
@@ -44,10 +47,22 @@ cat <<MSG
   Mail catcher:  http://localhost:$CATCHER_HTTP_PORT   (SMTP 127.0.0.1:$CATCHER_SMTP_PORT)
 
   Try: Sales > Quotations > open one > Send by email > Send; the mail and
-  its PDF show up in the mail catcher (one quotation was sent already when
-  the database was created, its mail is in the catcher's mailbox).
+  its PDF show up in the mail catcher.
+  The database starts with one mail in each state, each sent for real
+  through an SMTP server scripted to accept, defer or refuse it:
+  - sent: the first draft quotation (badge "Email sent"; mail in the catcher);
+  - waiting for its automatic retry: the second one, its customer's server
+    answered 451 (badge "Email queued"); the queue delivers it to the
+    catcher 5 minutes after the database was created ("Email sent" then);
+  - failed for good: the first posted invoice, its customer's address
+    refused with a 550: badge "Email failed" in red next to the customer, a
+    note in the chatter and an activity for the salesperson (Sales > Orders
+    or Invoicing > Customers > Invoices, filter "Email failed").
   Outbox: as admin, Settings > Activate the developer mode, then Settings >
-  Technical > Email > Emails.
+  Technical > Email > Emails: filters Failed and Waiting for retry, the
+  Failure Reason tab (reason, SMTP code), Retry / Retry and send now (also
+  for several mails at once from the list). The document's Emails button
+  and Technical > Email > Delivery journal list every attempt.
   Ctrl-C stops Odoo and the mail catcher.
 
 MSG

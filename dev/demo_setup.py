@@ -1,12 +1,29 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Run by `dev/odoo shell` on the demo database: point Odoo at the local mail
-catcher and send one quotation by email for real, so that the catcher and
-Settings > Technical > Emails have something to show."""
+"""Run by `dev/odoo shell` on the demo database, Odoo's server up (the PDFs
+load their CSS from it): point Odoo at the local mail catcher, and leave one
+mail in each state Settings > Technical > Emails shows, each sent for real
+with stock 18's Send flows through an SMTP server scripted to accept, defer
+or refuse it:
+
+* sent: a quotation, delivered to the catcher (badge "Email sent");
+* waiting for its automatic retry: a quotation whose customer's server
+  answered 451 (badge "Email queued"; the queue delivers it to the catcher
+  when it is due, 5 minutes later);
+* failed for good: an invoice whose customer's address was refused with a
+  550 (badge "Email failed", a note and an activity for the salesperson);
+* bounced: comes with the bounce work (see BOUNCED below).
+
+What the scripted server accepted (the followers' copies) is handed on to
+the catcher, so that it shows every delivered mail, with its PDF."""
 
 import os
+import smtplib
+import sys
 
 env = env  # noqa: F821 (given by odoo shell)
+sys.path.insert(0, os.path.join(os.environ["MDS_ROOT"], "tests"))
+from smtp_server import ScriptedSmtpServer  # noqa: E402
 
 port = int(os.environ["MDS_CATCHER_SMTP_PORT"])
 ICP = env["ir.config_parameter"]
@@ -22,11 +39,111 @@ env["ir.mail_server"].create(
         "sequence": 10,
     }
 )
-order = env["sale.order"].search([("state", "=", "draft")], order="id", limit=1)
-action = order.action_quotation_send()
-composer = env["mail.compose.message"].with_context(**action["context"]).create({})
-# Kept in Settings > Technical > Emails once sent: the stock template deletes it.
-composer.template_id.auto_delete = False
-composer.action_send_mail()
+# The stock templates delete a mail once sent: kept, so that Settings >
+# Technical > Emails lists the sent ones too.
+for xmlid in ("sale.email_template_edi_sale", "account.email_template_edi_invoice"):
+    env.ref(xmlid).auto_delete = False
+# The demo data's activities were created without a mail server: their
+# "assigned to you" mails failed then. Not the demo's story.
+env["mail.mail"].search([("state", "=", "exception"), ("failure_class", "=", False)]).unlink()
 env.cr.commit()
-print("demo database ready: outgoing mail goes to 127.0.0.1:%d; %s sent by email" % (port, order.name))
+
+
+def send_quotation(order):
+    """Send by email as the quotation's button does: the composer, with its
+    template and the PDF."""
+    action = order.action_quotation_send()
+    composer = env[action["res_model"]].with_context(**action["context"]).create({})
+    composer.action_send_mail()
+    # The addon sends a document's mails once the send is committed.
+    env.cr.commit()
+
+
+def send_invoice(invoice):
+    """Send as the invoice's Send button does: 18's send wizard."""
+    action = invoice.action_invoice_sent()
+    wizard = env[action["res_model"]].with_context(**action["context"]).create({})
+    wizard.action_send_and_print()
+    env.cr.commit()
+
+
+def customer_mail(document):
+    return env["mail.mail"].search(
+        [
+            ("model", "=", document._name),
+            ("res_id", "=", document.id),
+            ("recipient_ids", "in", document.partner_id.ids),
+        ],
+        order="id desc",
+        limit=1,
+    )
+
+
+orders = env["sale.order"].search(
+    [("state", "=", "draft"), ("partner_id.email", "!=", False)], order="id", limit=2
+)
+invoice = env["account.move"].search(
+    [("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("partner_id.email", "!=", False)],
+    order="id",
+    limit=1,
+)
+assert len(orders) == 2 and invoice, "the demo data has no draft quotations or posted invoices"
+
+# 1. Sent: straight to the catcher.
+send_quotation(orders[0])
+
+# 2. and 3. Through the scripted server, the only one Odoo uses meanwhile.
+smtp = ScriptedSmtpServer().start()
+scripted = env["ir.mail_server"].create(
+    {
+        "name": "Scripted server (demo setup)",
+        "smtp_host": smtp.host,
+        "smtp_port": smtp.port,
+        "smtp_encryption": "none",
+        "sequence": 1,
+    }
+)
+env.cr.commit()
+try:
+    smtp.refuse(orders[1].partner_id.email, "451 4.3.0 <%s>: Mailbox temporarily unavailable")
+    send_quotation(orders[1])
+    smtp.recipient_replies.clear()
+    smtp.refuse(invoice.partner_id.email, "550 5.1.1 <%s>: Recipient address rejected: User unknown")
+    send_invoice(invoice)
+finally:
+    smtp.stop()
+    scripted.unlink()
+    env.cr.commit()
+# What the scripted server accepted, on to the catcher.
+with smtplib.SMTP("127.0.0.1", port) as catcher:
+    for received in smtp.received:
+        catcher.sendmail(received.mail_from, received.rcpt_tos, received.data)
+
+# 4. BOUNCED: the bounce work (issue 15) adds here a quotation whose mail the
+# server accepted and whose bounce then came back through the real path
+# (dev/mailgate.py, as a mail server's DSN), badge "Email bounced".
+
+env.invalidate_all()
+expected = [
+    (orders[0], "sent", "sent"),
+    (orders[1], "outgoing", "queued"),
+    (invoice, "exception", "failed"),
+]
+print("demo database ready: outgoing mail goes to 127.0.0.1:%d" % port)
+for document, mail_state, badge in expected:
+    mail = customer_mail(document)
+    print(
+        "  %-16s %-12s mail %-9s %s%s"
+        % (
+            document.name,
+            document.email_delivery_state,
+            mail.state,
+            mail.failure_smtp_reply or "",
+            " (next attempt %s UTC)" % mail.next_attempt_date if mail.next_attempt_date else "",
+        )
+    )
+    assert (mail.state, document.email_delivery_state) == (mail_state, badge), (document.name, mail.state)
+failed_type = env.ref("mail_document_send.mail_activity_type_email_failed")
+assert invoice.activity_ids.filtered(lambda activity: activity.activity_type_id == failed_type), (
+    "the failed invoice has no activity"
+)

@@ -5,6 +5,7 @@ template database with the addon installed, a real SMTP server it sends to,
 and Debian's Chromium driven by Playwright (no browser is downloaded)."""
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -56,6 +57,25 @@ def odoo(smtp, tmp_path_factory):
     db = "mds_browser_%d" % os.getpid()
     port = free_port()
     log_path = os.path.join(ARTIFACTS, "odoo-browser.log")
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    try:
+        yield from _serve(template, db, port, log_path, smtp)
+    finally:
+        drop_database(db)
+
+
+def drop_database(db):
+    """The copy and its filestore: nothing is left behind, even when the
+    install or the start failed."""
+    subprocess.call(["dropdb", "--if-exists", db])
+    cache = os.environ.get("MDS_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mail_document_send"
+    )
+    filestore = os.path.join(cache, "data", "filestore", db)
+    shutil.rmtree(filestore, ignore_errors=True)
+
+
+def _serve(template, db, port, log_path, smtp):
     subprocess.check_call([os.path.join(ROOT, "dev", "clone_db.sh"), template, db])
     with open(log_path, "w") as log:
         subprocess.check_call(
@@ -114,7 +134,6 @@ def odoo(smtp, tmp_path_factory):
         server.terminate()
         server.wait(30)
         log.close()
-        subprocess.call(["dropdb", "--if-exists", db])
 
 
 class Rpc:
@@ -162,8 +181,11 @@ class Shots:
 
     def __call__(self, step):
         self.count += 1
+        # Transitions run to their end: a tab or dialog caught mid-fade would
+        # show half drawn.
         self.page.screenshot(
-            path=os.path.join(SCREENSHOTS, "%s-%02d-%s.png" % (self.name, self.count, step))
+            path=os.path.join(SCREENSHOTS, "%s-%02d-%s.png" % (self.name, self.count, step)),
+            animations="disabled",
         )
 
 
