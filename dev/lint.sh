@@ -9,7 +9,9 @@ cd "$MDS_ROOT"
 "$MDS_TOOLS_VENV/bin/python" dev/build_readme.py --check
 # pylint-odoo knows an addon by its folder name, and pylint resolves links:
 # lint a copy of the tracked files under the addon's own name.
-copy="$MDS_CACHE/lint/mail_document_send"
+# One copy per checkout (the addons link's key): two checkouts linting at once must not
+# delete each other's files.
+copy="$MDS_CACHE/lint-$(basename "$MDS_ADDONS")/mail_document_send"
 rm -rf "$copy" && mkdir -p "$copy"
 git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$copy"
 # Odoo is not importable from the tools environment: its imports cannot resolve.
