@@ -14,3 +14,4 @@ from . import test_mail_outcome
 from . import test_delivery_state
 from . import test_access_matrix
 from . import test_queue_cost
+from . import test_mail_claim
