@@ -157,7 +157,11 @@ class MailMail(models.Model):
         self._mds_check_admin()
         in_flight = self.filtered("sending_started_date")
         if in_flight:
-            _logger.info("mail.mail %s being sent by %s: not retried", in_flight.ids, in_flight.mapped("sending_runner"))
+            _logger.info(
+                "mail.mail %s being sent by %s: not retried",
+                in_flight.ids,
+                in_flight.mapped("sending_runner"),
+            )
         retried = self - in_flight
         retried.write(dict(self._mds_reset_schedule_values(), retry_user_id=self.env.uid))
         return super(MailMail, retried).mark_outgoing()
@@ -441,7 +445,9 @@ class MailMail(models.Model):
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             return claimed
-        _logger.info("mail.mail %s: no claim after %s tries, left to the next run", self.ids[:1], _CLAIM_TRIES)
+        _logger.info(
+            "mail.mail %s: no claim after %s tries, left to the next run", self.ids[:1], _CLAIM_TRIES
+        )
         return self.browse()
 
     def _mds_send_one(

@@ -93,7 +93,9 @@ class TestMailClaim(MailCase):
         self.assertEqual(claimed_b.ids, ids[2:])
         self.assertFalse(set(claimed_a.ids) & set(claimed_b.ids))
         # A's claims are A's: B did not touch them (A still holds them).
-        cr_a.execute("SELECT count(*) FROM mail_mail WHERE id = ANY(%s) AND sending_runner IS NOT NULL", [ids[:2]])
+        cr_a.execute(
+            "SELECT count(*) FROM mail_mail WHERE id = ANY(%s) AND sending_runner IS NOT NULL", [ids[:2]]
+        )
         self.assertEqual(cr_a.fetchone()[0], 2)
 
     def test_a_claim_changed_under_a_callers_transaction_is_not_taken(self):
