@@ -1,6 +1,5 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import contextlib
 import logging
 import smtplib
 import threading
@@ -429,21 +428,19 @@ class MailMail(models.Model):
         fails with a serialization error instead of skipping the row. With
         auto_commit nothing is pending here: roll back and claim again on a
         fresh snapshot. Inside a caller's transaction (no auto_commit) the
-        mail changed under it: another runner has it, it is not ours."""
+        error goes up, as stock's own write on the mail would: Odoo retries
+        the request or the cron job, which then finds the mail taken."""
         due = bool(self.env.context.get(_QUEUE_KEY))
+        if not auto_commit:
+            return self._mds_claim(limit=1, due=due)
         for _try in range(_CLAIM_TRIES):
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.cr.commit()  # pylint: disable=invalid-commit
             try:
-                with contextlib.nullcontext() if auto_commit else self.env.cr.savepoint(flush=False):
-                    claimed = self._mds_claim(limit=1, due=due)
+                claimed = self._mds_claim(limit=1, due=due)
             except psycopg2.errors.TransactionRollbackError:
-                if not auto_commit:
-                    return self.browse()
                 self.env.cr.rollback()
                 continue
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.cr.commit()  # pylint: disable=invalid-commit
             return claimed
         _logger.info(
             "mail.mail %s: no claim after %s tries, left to the next run", self.ids[:1], _CLAIM_TRIES

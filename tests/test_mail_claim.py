@@ -98,19 +98,44 @@ class TestMailClaim(MailCase):
         )
         self.assertEqual(cr_a.fetchone()[0], 2)
 
-    def test_a_claim_changed_under_a_callers_transaction_is_not_taken(self):
-        """REPEATABLE READ: a mail another runner claimed and committed after
-        this transaction began raises a serialization failure; inside a
-        caller's transaction the mail is simply not this runner's."""
+    def test_a_claim_meeting_a_newer_commit_claims_again_on_a_fresh_snapshot(self):
+        """REPEATABLE READ: a mail another runner changed and committed after
+        this transaction's snapshot makes the claim fail with a
+        serialization error. The queue (auto_commit) has nothing pending at
+        that point: it rolls back and claims again; inside a caller's
+        transaction the error goes up, as stock's own write would, for Odoo
+        to retry the request."""
         mail = self.make_mail()
+        Mail = type(mail)
+        real_claim = Mail._mds_claim
+        calls = []
 
-        def conflict(*args, **kwargs):
-            raise psycopg2.errors.SerializationFailure("could not serialize access due to concurrent update")
+        def newer_commit_once(mails, *args, **kwargs):
+            calls.append(mails.ids)
+            if len(calls) == 1:
+                raise psycopg2.errors.SerializationFailure(
+                    "could not serialize access due to concurrent update"
+                )
+            return real_claim(mails, *args, **kwargs)
 
-        with patch.object(type(mail), "_mds_claim", autospec=True, side_effect=conflict):
-            self.assertFalse(mail._mds_claim_next(auto_commit=False))
-        self.send(mail)
-        self.assertEqual(mail.state, "sent")
+        cr = self.env.cr
+        # The queue's commits and roll-back, on a test cursor that may do neither.
+        with (
+            patch.object(Mail, "_mds_claim", autospec=True, side_effect=newer_commit_once),
+            patch.object(cr, "commit", cr.flush),
+            patch.object(cr, "rollback") as rollback,
+        ):
+            self.assertEqual(mail._mds_claim_next(auto_commit=True), mail)
+        self.assertEqual(len(calls), 2)
+        rollback.assert_called_once()
+        self.assertEqual((mail.attempt_count, mail.sending_runner), (1, attempt.runner_id()))
+
+        other = self.make_mail()
+        calls.clear()
+        with patch.object(Mail, "_mds_claim", autospec=True, side_effect=newer_commit_once):
+            with self.assertRaises(psycopg2.errors.SerializationFailure):
+                other._mds_claim_next(auto_commit=False)
+        self.assertEqual(other.attempt_count, 0)
 
     def test_every_path_that_sends_claims_and_skips_a_mail_claimed_elsewhere(self):
         Mail = type(self.env["mail.mail"])
