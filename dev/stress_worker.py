@@ -73,7 +73,10 @@ def fast_forward_and_count():
     in-flight mark older than the 10 minutes is a dead runner's)."""
     env.cr.execute(
         """UPDATE mail_mail SET scheduled_date = (now() at time zone 'UTC') - interval '1 second'
-           WHERE state = 'outgoing' AND scheduled_date IS NOT NULL AND sending_started_date IS NULL"""
+           WHERE state = 'outgoing' AND scheduled_date IS NOT NULL AND sending_started_date IS NULL""",
+        # Met by another runner's commit: handled below, not an error of
+        # the addon's (dev/stress.py reads the logs for those).
+        log_exceptions=False,
     )
     env.cr.execute(
         """SELECT count(*) FROM mail_mail WHERE state = 'outgoing' AND (sending_started_date IS NULL
