@@ -87,7 +87,8 @@ class TestMailClaim(MailCase):
         # locks would fail here after 2 s instead of hanging the suite.
         self.env.cr.execute("SET lock_timeout = '2s'")
         try:
-            claimed_b = self.env["mail.mail"].browse(ids)._mds_claim(states=("exception",))
+            with self.env.cr.savepoint():
+                claimed_b = self.env["mail.mail"].browse(ids)._mds_claim(states=("exception",))
         finally:
             self.env.cr.execute("RESET lock_timeout")
         self.assertEqual(claimed_b.ids, ids[2:])
