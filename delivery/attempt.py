@@ -2,10 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Bookkeeping of one delivery attempt that needs no ORM: what to do after
 a failure, the journal's attachment lines, whether an SMTP session may be
-reused, when an in-flight mark is stale. Plain Python, no Odoo import."""
+reused, when an in-flight mark is stale, which runner claimed it. Plain
+Python, no Odoo import."""
 
 import datetime
 import hashlib
+import os
+import socket
 
 from . import retry, smtp_failure
 
@@ -70,3 +73,10 @@ def parse_retention_days(value, default=730):
         return int(value) if value not in (None, False, "") else default
     except (TypeError, ValueError):
         return default
+
+
+def runner_id(host=None, pid=None):
+    """The name a queue runner claims mails under: host:pid. Read at each
+    claim, not at import: a prefork worker is a fork of the server, with a
+    pid of its own."""
+    return "%s:%d" % (host or socket.gethostname(), pid or os.getpid())

@@ -12,6 +12,7 @@ SECTIONS = [
     ("BOUNCES", "Bounces"),
     ("USAGE", "Usage"),
     ("DELIVERY", "What is guaranteed"),
+    ("SCALING", "Several Odoo servers"),
     ("STRESS", "Fault tests"),
     ("DEVELOP", "Set-up, demo and tests"),
     ("BENCHMARK", "Benchmark"),

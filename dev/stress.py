@@ -5,10 +5,14 @@ or sent twice unnoticed.
 
     dev/stress.py            2,000 mails, the server answering a seeded random
                              mix of 421, 451, 550, dropped connections and
-                             stalls, the worker SIGKILLed twice (make stress)
+                             stalls, drained by 3 Odoo processes at once, a
+                             runner SIGKILLed twice (make stress)
+    dev/stress.py --runners 1   the same with one worker running the cron
     dev/stress.py --quick    50 mails, every answer "250", one kill in the
                              queue, one in Send Now, one in the send that
-                             follows a chatter post (part of make test)
+                             follows a chatter post; then 40 more mails
+                             drained by 2 runners at once, one of them
+                             killed mid-flight (part of make test)
 
 On a fresh clone of the template database (or of --from-db, which must have
 the addon installed), a real SMTP server on 127.0.0.1 (tests/smtp_server.py)
@@ -17,7 +21,12 @@ cron, committed transactions, real processes. A kill lands while the server
 stalls before accepting a mail: that mail reaches the server while the
 database still says "being sent", the case the addon must set aside for
 review. Retries are fast-forwarded; a killed worker's in-flight marks are
-aged past the 10 minutes after which the queue sets them aside.
+aged past the 10 minutes after which the queue sets them aside. Several
+runners: each is a separate `dev/odoo shell` process running
+process_email_queue in a loop on the same database; the process to kill is
+the one whose claim (mail_mail.sending_runner, host:pid) holds the mail the
+server is stalling on, and a new runner takes its place. The journal names
+the runner of every attempt: each attempt must have exactly one.
 
 It prints the counts and checks them; exit status 1 on any violation.
 Run with the Odoo virtualenv's Python (dev/stress.sh does).
@@ -30,6 +39,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -51,6 +61,11 @@ MIX = (
 )
 
 
+JournalRow = collections.namedtuple("JournalRow", "message_id state code attempt runner review")
+#: make test's second phase: mails drained by 2 runners at once, one killed.
+QUICK_RUNNER_MAILS = 40
+
+
 def say(text):
     print(text, flush=True)
 
@@ -61,8 +76,12 @@ class Run:
         self.db = "mds_stress_%d" % os.getpid()
         self.tmp = tempfile.mkdtemp(prefix="mds_stress_")
         self.worker = None
+        self.workers = []  # every worker process started, for the clean-up
+        self.logs = []
         self.workers_started = 0
         self.kills = []  # (what, Message-ID caught mid-flight)
+        self.dead_runners = []  # host:pid of the killed workers
+        self.runners_started = []  # host:pid of every runner of the queue
         self.server = ScriptedSmtpServer(stall_seconds=args.stall)
         if not args.quick:
             rng = random.Random(args.seed)
@@ -105,7 +124,8 @@ class Run:
         env = dict(os.environ, MDS_STRESS_STEP=step, **{k: str(v) for k, v in env.items()})
         log = open(os.path.join(self.tmp, "worker-%d-%s.log" % (self.workers_started, step)), "w")
         with open(os.path.join(ROOT, "dev/stress_worker.py")) as script:
-            self.worker = subprocess.Popen(
+            # dev/odoo execs odoo-bin: this pid is the runner's (host:pid).
+            worker = subprocess.Popen(
                 [
                     os.path.join(ROOT, "dev/odoo"),
                     "shell",
@@ -120,42 +140,70 @@ class Run:
                 env=env,
                 start_new_session=True,
             )
-        self.worker_log = log.name
+        worker.log_name = log.name
+        self.workers.append(worker)
+        self.logs.append(log.name)
+        self.worker, self.worker_log = worker, log.name
+        return worker
 
-    def wait_worker(self, timeout):
+    def wait_worker(self, timeout, worker=None):
+        worker = worker or self.worker
         try:
-            status = self.worker.wait(timeout=timeout)
+            status = worker.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            self.kill_worker()
-            raise SystemExit("worker still running after %ds (log: %s)" % (timeout, self.worker_log))
+            self.kill_worker(worker)
+            raise SystemExit("worker still running after %ds (log: %s)" % (timeout, worker.log_name))
         if status != 0:
-            raise SystemExit("worker failed with status %s (log: %s)" % (status, self.worker_log))
+            raise SystemExit("worker failed with status %s (log: %s)" % (status, worker.log_name))
 
-    def kill_worker(self):
-        os.killpg(self.worker.pid, signal.SIGKILL)
-        self.worker.wait()
+    def kill_worker(self, worker=None):
+        worker = worker or self.worker
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
 
-    def kill_mid_flight(self, what):
+    def runner_of(self, message_id):
+        """The runner whose committed claim holds this mail (host:pid)."""
+        with self.connect() as cnx, cnx.cursor() as cr:
+            cr.execute(
+                """SELECT mail.sending_runner FROM mail_mail mail
+                   JOIN mail_message message ON message.id = mail.mail_message_id
+                   WHERE message.message_id = %s""",
+                [message_id],
+            )
+            row = cr.fetchone()
+        return row and row[0]
+
+    def kill_mid_flight(self, what, runners=None):
         """The next mail is kept by the server, which then stalls before
-        saying so: SIGKILL the worker while it waits for the answer."""
+        saying so: SIGKILL the worker sending it while it waits for the
+        answer. Among several runners, the claim says which one it is."""
+        runners = runners or [self.worker]
         seen = len(self.server.data_log)
         self.server.script(ACCEPT_THEN_STALL)
         while len(self.server.data_log) <= seen:
-            if self.worker.poll() is not None:
-                raise SystemExit("worker ended before it could be killed (log: %s)" % self.worker_log)
+            if all(runner.poll() is not None for runner in runners):
+                raise SystemExit("workers ended before one could be killed (logs: %s)" % self.tmp)
             time.sleep(0.005)
-        self.kill_worker()
         message_id, answer = self.server.data_log[seen]
         assert answer == ACCEPT_THEN_STALL, answer
+        claim = self.runner_of(message_id)
+        victim = next((runner for runner in runners if claim and claim.endswith(":%d" % runner.pid)), None)
+        if victim is None:
+            raise SystemExit("no runner holds the claim of %s (claim %r)" % (message_id, claim))
+        self.kill_worker(victim)
         self.kills.append((what, message_id))
-        say("  SIGKILL %s: worker killed while the server held %s" % (what, message_id))
+        self.dead_runners.append(claim)
+        say("  SIGKILL %s: runner %s killed while the server held %s" % (what, claim, message_id))
+        return victim
 
     def age_in_flight_marks(self):
-        """What ten minutes would do: a mark the dead worker left is stale."""
+        """What ten minutes would do: a mark a dead runner left is stale.
+        Only the dead ones': the live runners' mails are in flight for real."""
         with self.connect() as cnx, cnx.cursor() as cr:
             cr.execute(
                 """UPDATE mail_mail SET sending_started_date = sending_started_date - interval '11 minutes'
-                   WHERE sending_started_date IS NOT NULL"""
+                   WHERE sending_started_date IS NOT NULL AND sending_runner = ANY(%s)""",
+                [self.dead_runners],
             )
             return cr.rowcount
 
@@ -166,41 +214,24 @@ class Run:
     def run(self):
         args, started = self.args, time.monotonic()
         say(
-            "stress: %d mails, seed %d, %d kill(s) in the queue%s, budget %ds, loopback only"
+            "stress: %d mails, seed %d, %d runner(s), %d kill(s) in the queue%s, budget %ds, loopback only"
             % (
                 args.mails,
                 args.seed,
+                args.runners,
                 args.kills,
-                " + 1 in Send Now + 1 after a chatter post" if args.quick else "",
+                " + 1 in Send Now + 1 after a chatter post, then %d mails, 2 runners, 1 kill"
+                % QUICK_RUNNER_MAILS
+                if args.quick
+                else "",
                 args.budget,
             )
         )
         self.server.start()
         try:
             self.create_db()
-            mails_file = os.path.join(self.tmp, "mails.json")
-            self.start_worker(
-                "setup",
-                MDS_STRESS_PORT=self.server.port,
-                MDS_STRESS_MAILS=args.mails,
-                MDS_STRESS_OUT=mails_file,
-            )
-            for kill in range(args.kills):
-                # Kill points spread over the batch: after 30 %, 65 % ... of the mails.
-                target = int(args.mails * (0.3 + 0.35 * kill))
-                while len(self.server.received) < target:
-                    if self.worker.poll() is not None:
-                        raise SystemExit(
-                            "worker ended before kill %d (log: %s)" % (kill + 1, self.worker_log)
-                        )
-                    self._check_budget(started)
-                    time.sleep(0.01)
-                self.kill_mid_flight("queue #%d" % (kill + 1))
-                say("  aged %d in-flight mark(s); worker restarted" % self.age_in_flight_marks())
-                self.start_worker("drain")
-            self.wait_worker(self._left(started))
-            with open(mails_file) as handle:
-                mails = json.load(handle)
+            mails = self.queue(args.mails, "Stress", port=self.server.port)
+            self.drain(args.runners, args.kills, started)
             if args.quick:
                 # The other paths that send at once: Send Now, and the mail
                 # stock Odoo sends right after a chatter post is committed.
@@ -213,10 +244,15 @@ class Run:
                 say("  aged %d in-flight mark(s); worker restarted" % self.age_in_flight_marks())
                 self.start_worker("drain")
                 self.wait_worker(self._left(started))
+                # Two runners at once on the same queue, one killed: without
+                # the claims they would trip over each other's mails.
+                mails += self.queue(QUICK_RUNNER_MAILS, "Runners")
+                self.drain(2, 1, started)
             return self.check(mails, time.monotonic() - started)
         finally:
-            if self.worker and self.worker.poll() is None:
-                self.kill_worker()
+            for worker in self.workers:
+                if worker.poll() is None:
+                    self.kill_worker(worker)
             self.server.stop()
             if args.keep_db:
                 say("database kept: %s; worker logs in %s" % (self.db, self.tmp))
@@ -224,6 +260,48 @@ class Run:
                 subprocess.run(["dropdb", "--if-exists", self.db], check=False)
                 if os.environ.get("MDS_CACHE"):
                     shutil.rmtree(os.path.join(os.environ["MDS_CACHE"], "data/filestore", self.db), True)
+
+    def queue(self, count, prefix, port=""):
+        out = os.path.join(self.tmp, "%s.json" % prefix)
+        self.start_worker(
+            "setup",
+            MDS_STRESS_PORT=port,
+            MDS_STRESS_MAILS=count,
+            MDS_STRESS_OUT=out,
+            MDS_STRESS_PREFIX=prefix,
+        )
+        self.wait_worker(600)
+        with open(out) as handle:
+            return json.load(handle)
+
+    def drain(self, runners, kills, started):
+        """`runners` processes drain the queue at once (one: through the
+        cron), `kills` of them SIGKILLed mid-flight, each replaced."""
+        env = {"MDS_STRESS_RUNNER": 1} if runners > 1 else {}
+        live = [self.start_worker("drain", **env) for _n in range(runners)]
+        self.runners_started += ["%s:%d" % (socket.gethostname(), worker.pid) for worker in live]
+        base, total = len(self.server.received), self.outgoing()
+        for kill in range(kills):
+            # Kill points spread over the batch: after 30 %, 65 % ... of the mails.
+            target = base + int(total * (0.3 + 0.35 * kill))
+            while len(self.server.received) < target:
+                if all(worker.poll() is not None for worker in live):
+                    raise SystemExit("runners ended before kill %d (logs: %s)" % (kill + 1, self.tmp))
+                self._check_budget(started)
+                time.sleep(0.01)
+            victim = self.kill_mid_flight("queue #%d" % (kill + 1), [w for w in live if w.poll() is None])
+            live.remove(victim)
+            say("  aged %d in-flight mark(s); a new runner takes its place" % self.age_in_flight_marks())
+            live.append(self.start_worker("drain", **env))
+            self.runners_started.append("%s:%d" % (socket.gethostname(), live[-1].pid))
+        for worker in live:
+            self.wait_worker(self._left(started), worker)
+
+    def outgoing(self):
+        """The mails of the batch being drained (for the kill points)."""
+        with self.connect() as cnx, cnx.cursor() as cr:
+            cr.execute("SELECT count(*) FROM mail_mail WHERE state = 'outgoing'")
+            return cr.fetchone()[0]
 
     def _left(self, started):
         return max(1, self.args.budget - (time.monotonic() - started))
@@ -245,11 +323,13 @@ class Run:
             Row = collections.namedtuple("Row", "id state failure_class reason attempts in_flight review")
             rows = {row[0]: Row(*row) for row in cr.fetchall()}
             cr.execute(
-                "SELECT mail_id, message_id, state, failure_smtp_code FROM mail_delivery_log ORDER BY id"
+                """SELECT mail_id, message_id, state, failure_smtp_code, attempt, runner,
+                          COALESCE(review_needed, FALSE)
+                   FROM mail_delivery_log ORDER BY id"""
             )
             journal = collections.defaultdict(list)
-            for mail_id, message_id, state, code in cr.fetchall():
-                journal[mail_id].append((message_id, state, code or None))
+            for mail_id, message_id, state, code, attempt, runner, review in cr.fetchall():
+                journal[mail_id].append(JournalRow(message_id, state, code or None, attempt, runner, review))
         return rows, journal
 
     def server_view(self):
@@ -306,13 +386,53 @@ class Run:
                 problems.append(
                     "the mail caught by the kill in %s (%s) is not flagged for review" % (what, mid)
                 )
+        problems += self.claim_problems(mails, journal, counts)
+        problems += self.log_problems()
         if duration > self.args.budget:
             problems.append("over the %ds budget" % self.args.budget)
         self.report(len(mails), counts, sum(len(r) for r in journal.values()), duration)
+        self.report_runners(journal)
         for problem in problems[:30]:
             say("VIOLATION " + problem)
         say("stress: %s" % ("FAILED, %d violation(s)" % len(problems) if problems else "OK"))
         return 1 if problems else 0
+
+    @staticmethod
+    def claim_problems(mails, journal, counts):
+        """Every attempt was claimed by exactly one runner: its journal rows
+        (one per attempt, more when the server refused some recipients)
+        name one runner, and the one mail an attempt's row is about."""
+        problems = []
+        for mail in mails:
+            by_attempt = collections.defaultdict(set)
+            for row in journal.get(mail["id"], []):
+                by_attempt[row.attempt].add(row.runner)
+            for number, runners in sorted(by_attempt.items()):
+                if len(runners) != 1 or None in runners:
+                    counts["attempts claimed by 0 or 2+ runners"] += 1
+                    problems.append(
+                        "mail %s attempt %s: claimed by %s" % (mail["id"], number, sorted(map(str, runners)))
+                    )
+        return problems
+
+    def log_problems(self):
+        """A runner tripping over another's mail shows in its log: Odoo's
+        REPEATABLE READ turns the race into a serialization failure, which
+        aborts the runner's whole batch ("Failed processing mail queue").
+        (Tracebacks alone are expected: stock logs one for each dropped
+        connection.)"""
+        problems = []
+        for name in self.logs:
+            with open(name, errors="replace") as log:
+                text = log.read()
+            for marker in (
+                "Failed processing mail queue",
+                "could not serialize",
+                "Could not set interrupted sends aside",
+            ):
+                if marker in text:
+                    problems.append("%s in %s" % (marker, name))
+        return problems
 
     @staticmethod
     def journal_problems(mail, row, attempts, flagged, received, refused):
@@ -363,7 +483,38 @@ class Run:
         say("%-36s %6d" % ("journal rows", journal_rows))
         say("%-36s %6d" % ("workers started", self.workers_started))
         say("%-36s %6d" % ("workers SIGKILLed mid-flight", len(self.kills)))
+        say(
+            "%-36s %6d"
+            % ("attempts claimed by 0 or 2+ runners", counts["attempts claimed by 0 or 2+ runners"])
+        )
         say("duration %.0fs (budget %ds)" % (duration, self.args.budget))
+
+    def report_runners(self, journal):
+        """Per runner (host:pid, from the journal): attempts, sent, failed,
+        and the mails it left in flight when killed (set aside for review)."""
+        per = collections.defaultdict(collections.Counter)
+        for runner in self.runners_started:
+            per[runner]["attempts"] += 0  # listed even when it sent nothing
+        for rows in journal.values():
+            for row in rows:
+                column = "left in flight" if row.review else row.state
+                per[row.runner][column] += 1
+                per[row.runner]["attempts"] += 0 if row.review else 1
+        say("")
+        say("%-28s %8s %6s %6s %14s %s" % ("runner", "attempts", "sent", "failed", "left in flight", ""))
+        for runner in sorted(per, key=str):
+            counter = per[runner]
+            say(
+                "%-28s %8d %6d %6d %14d %s"
+                % (
+                    runner,
+                    counter["attempts"],
+                    counter["sent"],
+                    counter["failed"],
+                    counter["left in flight"],
+                    "SIGKILLed" if runner in self.dead_runners else "",
+                )
+            )
 
 
 def main():
@@ -375,6 +526,9 @@ def main():
     )
     parser.add_argument("--mails", type=int)
     parser.add_argument("--kills", type=int)
+    parser.add_argument(
+        "--runners", type=int, help="Odoo processes draining the queue at once (3; --quick: 1, then 2)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--budget", type=int, help="seconds; over it is a failure")
     parser.add_argument("--stall", type=float, default=1.0, help="seconds a stalling server waits")
@@ -384,6 +538,7 @@ def main():
     args.mails = args.mails or (50 if args.quick else 2000)
     args.kills = args.kills if args.kills is not None else (1 if args.quick else 2)
     args.budget = args.budget or (120 if args.quick else 900)
+    args.runners = args.runners or (1 if args.quick else 3)
     return Run(args).run()
 
 

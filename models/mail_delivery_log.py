@@ -82,6 +82,14 @@ class MailDeliveryLog(models.Model):
         readonly=True,
         help="The sender stopped while the mail server may have accepted the email.",
     )
+    # Several Odoo processes may run the queue (mail_mail.py, _mds_claim):
+    # the journal, which outlives auto-deleted mails, proves each attempt
+    # was claimed by one of them.
+    runner = fields.Char(
+        readonly=True,
+        help="The Odoo process (host:pid) that claimed the email for this attempt; for an attempt set "
+        "aside for review, the process that died while sending.",
+    )
 
     @api.model
     def _log_attempt(self, snapshot, state, **values):

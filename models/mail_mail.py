@@ -30,6 +30,10 @@ FAILURE_CLASS_SELECTION = [
 MAX_ATTEMPTS_PARAM = "mail_document_send.max_attempts"
 #: Context key of our per-mail call into the stock _send.
 _STOCK_SEND_KEY = "mail_document_send_stock_send"
+#: Context key of the queue's run: its claims take only mails that are due.
+_QUEUE_KEY = "mail_document_send_queue_run"
+#: Claims retried after another transaction changed the mail under ours.
+_CLAIM_TRIES = 5
 #: Stock failure types a mail.notification accepts (mail_notification.py:39).
 _NOTIFICATION_FAILURE_TYPES = (
     "unknown",
@@ -98,6 +102,13 @@ class MailMail(models.Model):
         help="Set, and committed, before the mail server is given the email; cleared once the outcome is "
         "recorded. Still set later means the sender died mid-flight: the email may have left.",
     )
+    sending_runner = fields.Char(
+        "Sending runner",
+        readonly=True,
+        copy=False,
+        help="The Odoo process (host:pid) that claimed the email and is sending it; cleared with "
+        "Sending since.",
+    )
     retry_user_id = fields.Many2one(
         "res.users", "Retried by", readonly=True, copy=False, help="Who last retried it by hand."
     )
@@ -132,15 +143,27 @@ class MailMail(models.Model):
             "failure_smtp_code": False,
             "failure_smtp_reply": False,
             "sending_started_date": False,
+            "sending_runner": False,
             "delivery_review_needed": False,
         }
 
     def mark_outgoing(self):
         """Retry (form, list's Retry through action_retry): the schedule
-        starts over, due at once."""
+        starts over, due at once. A mail in flight is left alone: a runner
+        holds its claim and may be handing it to the mail server right now;
+        clearing its mark would let it be sent twice. Once its outcome is
+        recorded (or it is set aside for review), it can be retried."""
         self._mds_check_admin()
-        self.write(dict(self._mds_reset_schedule_values(), retry_user_id=self.env.uid))
-        return super().mark_outgoing()
+        in_flight = self.filtered("sending_started_date")
+        if in_flight:
+            _logger.info(
+                "mail.mail %s being sent by %s: not retried",
+                in_flight.ids,
+                in_flight.mapped("sending_runner"),
+            )
+        retried = self - in_flight
+        retried.write(dict(self._mds_reset_schedule_values(), retry_user_id=self.env.uid))
+        return super(MailMail, retried).mark_outgoing()
 
     def action_retry(self):
         self._mds_check_admin()
@@ -148,7 +171,7 @@ class MailMail(models.Model):
 
     def cancel(self):
         self._mds_check_admin()
-        self.write({"scheduled_date": False, "sending_started_date": False})
+        self.write({"scheduled_date": False, "sending_started_date": False, "sending_runner": False})
         return super().cancel()
 
     def action_retry_send_now(self):
@@ -186,19 +209,27 @@ class MailMail(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def process_email_queue(self, ids=None, batch_size=1000):
-        """Interrupted sends are set aside first; a mail in flight is never
-        picked (stock's scheduled_date filter already waits for due retries).
-        Nothing raises out of here: Odoo deactivates a cron that keeps failing
+        """Interrupted sends are set aside first; then stock's selection
+        (`mail.mail.queue.batch.size`, the cron's progress), each mail of
+        which is claimed by this runner before it is sent (_mds_claim): the
+        other runners on the database skip it. Nothing raises out of here:
+        Odoo deactivates a cron that keeps failing
         (ir_cron.py MIN_FAILURE_COUNT_BEFORE_DEACTIVATION), which would stop
         every email."""
+        if not getattr(threading.current_thread(), "testing", False):
+            # A fresh snapshot: what other runners committed is seen, not
+            # met as a serialization failure on the first write.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         try:
             with self.env.cr.savepoint():
                 self._mds_flag_interrupted()
+        except psycopg2.errors.TransactionRollbackError:
+            _logger.info("Interrupted sends being set aside by another runner; the queue goes on")
         except Exception:  # noqa: BLE001
             _logger.exception("Could not set interrupted sends aside; the queue goes on")
         filters = list(self.env.context.get("filters") or [])
         filters.append(("sending_started_date", "=", False))
-        return super(MailMail, self.with_context(filters=filters)).process_email_queue(
+        return super(MailMail, self.with_context(filters=filters, **{_QUEUE_KEY: True})).process_email_queue(
             ids=ids, batch_size=batch_size
         )
 
@@ -299,11 +330,15 @@ class MailMail(models.Model):
         do not take it."""
         mail_server = mail_server or self.env["ir.mail_server"]
         session, own_sessions = smtp_session, []
+        pending = sorted(self.ids)
         try:
-            for mail_id in self.ids:
-                mail = self.browse(mail_id)
-                if not mail._mds_due_here():
-                    continue
+            while pending:
+                # The first mail of the batch nobody else has: claimed, and
+                # with auto_commit the claim committed, before anything else.
+                mail = self.browse(pending)._mds_claim_next(auto_commit is True)
+                if not mail:
+                    break
+                pending = [mail_id for mail_id in pending if mail_id > mail.id]
                 if session is None and smtp_session is not None and connect_error is None:
                     # The batch's connection broke on an earlier mail: one new
                     # connection for the rest, not a failure for each of them.
@@ -319,7 +354,7 @@ class MailMail(models.Model):
                 )
                 if auto_commit is True:
                     if post_send_callback:
-                        post_send_callback([mail_id])
+                        post_send_callback([mail.id])
                     self.env.cr.commit()  # pylint: disable=invalid-commit
         finally:
             for own in own_sessions:
@@ -329,31 +364,97 @@ class MailMail(models.Model):
             post_send_callback(self.ids)
         return True
 
-    def _mds_due_here(self):
-        """Whether this call is the one to send the mail."""
-        if not self.exists():
-            # Sent and auto-deleted by another worker since the batch was
-            # selected: writing on the missing row would end the queue run.
-            return False
-        # Another worker may have taken it since: read again, not the cache.
-        self.invalidate_recordset(["state", "sending_started_date"])
-        if self.state != "outgoing":
-            return False
-        if self.sending_started_date:
-            _logger.info("mail.mail %s is being sent by another worker: skipped", self.id)
-            return False
-        return True
+    # ------------------------------------------------------------------
+    # Claims: several runners (cron threads, HTTP workers, servers) on one
+    # database never send the same mail
+    # ------------------------------------------------------------------
+    def _mds_claim(self, limit=None, due=False, states=("outgoing",)):
+        """Claim, for this runner, up to `limit` of these mails (the lowest
+        ids first) that are outgoing, not in flight and, when `due`, due;
+        mails another transaction holds are skipped, not waited for.
+        (`states`: every sender claims outgoing mails; a test of two
+        runners, which cannot commit, claims the committed failed mails of
+        the database, the only rows two transactions of a test both see.)
+
+        One statement takes the row locks (FOR NO KEY UPDATE SKIP LOCKED:
+        what an UPDATE takes, without blocking the inserts of rows that
+        refer to the mail) and sets the in-flight mark, the runner and the
+        attempt count; the caller commits it before the mail server gets the
+        mail. A runner that dies after the commit leaves the mark: the mail
+        is set aside for review once stale (_mds_flag_interrupted), never
+        sent again blindly. Returns the claimed mails."""
+        if not self.ids:
+            return self.browse()
+        # The claim reads the rows, not the ORM cache: pending writes first.
+        self.flush_model()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            """UPDATE mail_mail AS mail
+                  SET sending_started_date = %(now)s, sending_runner = %(runner)s,
+                      attempt_count = COALESCE(mail.attempt_count, 0) + 1,
+                      write_date = %(now)s, write_uid = %(uid)s
+                 FROM (SELECT id FROM mail_mail
+                        WHERE id = ANY(%(ids)s) AND state = ANY(%(states)s) AND sending_started_date IS NULL
+                          AND (NOT %(due)s OR scheduled_date IS NULL OR scheduled_date <= %(now)s)
+                        ORDER BY id LIMIT %(limit)s
+                        FOR NO KEY UPDATE SKIP LOCKED) AS free
+                WHERE mail.id = free.id
+            RETURNING mail.id""",
+            {
+                "now": now,
+                "runner": attempt_rules.runner_id(),
+                "uid": self.env.uid,
+                "ids": list(self.ids),
+                "due": bool(due),
+                "limit": limit,
+                "states": list(states),
+            },
+            log_exceptions=False,
+        )
+        claimed = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
+        claimed.invalidate_recordset(
+            ["sending_started_date", "sending_runner", "attempt_count", "write_date", "write_uid"]
+        )
+        return claimed
+
+    def _mds_claim_next(self, auto_commit):
+        """The first of these mails this runner may send, claimed (and, with
+        `auto_commit`, committed), or an empty recordset. Only due mails when
+        called from the queue; Send now and the send after a chatter post
+        take what they are given.
+
+        Odoo's transactions are REPEATABLE READ: when another runner's claim
+        or outcome was committed after this transaction's snapshot, the claim
+        fails with a serialization error instead of skipping the row. With
+        auto_commit nothing is pending here: roll back and claim again on a
+        fresh snapshot. Inside a caller's transaction (no auto_commit) the
+        error goes up, as stock's own write on the mail would: Odoo retries
+        the request or the cron job, which then finds the mail taken."""
+        due = bool(self.env.context.get(_QUEUE_KEY))
+        if not auto_commit:
+            return self._mds_claim(limit=1, due=due)
+        for _try in range(_CLAIM_TRIES):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            try:
+                claimed = self._mds_claim(limit=1, due=due)
+            except psycopg2.errors.TransactionRollbackError:
+                self.env.cr.rollback()
+                continue
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            return claimed
+        _logger.info(
+            "mail.mail %s: no claim after %s tries, left to the next run", self.ids[:1], _CLAIM_TRIES
+        )
+        return self.browse()
 
     def _mds_send_one(
         self, session, connect_error, auto_commit, raise_exception, alias_domain_id, mail_server
     ):
         """One attempt, its outcome recorded; returns the SMTP session the next
         mail may use (None once it is broken)."""
-        snapshot = self._mds_start_attempt()
-        if auto_commit is True:
-            # The attempt is on record before the server can accept the mail
-            # (see _mds_flag_interrupted).
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        # Claimed (_mds_claim): the attempt is counted and, with auto_commit,
+        # on record before the server can accept the mail.
+        snapshot = self._mds_snapshot(self.attempt_count)
         arm_attempt()
         current_attempt.mail_id = self.id
         current_attempt.stock_failure_type = None
@@ -414,14 +515,6 @@ class MailMail(models.Model):
             self.env["ir.config_parameter"].sudo().get_param(MAX_ATTEMPTS_PARAM)
         )
 
-    def _mds_start_attempt(self):
-        """Count the attempt and mark it in flight, and take what the journal
-        needs now: an auto-delete mail is gone once sent."""
-        self.ensure_one()
-        attempt = self.attempt_count + 1
-        self.sudo().write({"attempt_count": attempt, "sending_started_date": fields.Datetime.now()})
-        return self._mds_snapshot(attempt)
-
     def _mds_attachment_lines(self):
         mail = self.sudo().exists()
         return (
@@ -458,6 +551,8 @@ class MailMail(models.Model):
             "recipients": ", ".join(r for r in recipients if r),
             "subject": mail.subject,
             "attempt": attempt,
+            # Who claimed the attempt: for a mail set aside, the dead runner.
+            "runner": mail.sending_runner or False,
             # Internal notes (the failure note itself, tracking) are not
             # emails of the document to its customer.
             "is_document_email": bool(
@@ -543,6 +638,7 @@ class MailMail(models.Model):
                     "failure_type": stock_type,
                     "scheduled_date": when or False,
                     "sending_started_date": False,
+                    "sending_runner": False,
                 }
             )
         if state == attempt_rules.QUEUED:
@@ -601,6 +697,7 @@ class MailMail(models.Model):
                     "failure_smtp_code": False,
                     "failure_smtp_reply": False,
                     "sending_started_date": False,
+                    "sending_runner": False,
                 }
             )
         Log = self.env["mail.delivery.log"]
@@ -645,13 +742,17 @@ class MailMail(models.Model):
         may have reached the server: sending them again could deliver twice,
         dropping them would lose them. Set them aside, failed, for review."""
         limit = attempt_rules.interrupted_before(fields.Datetime.now())
-        stale = self.sudo().search(
-            [
-                ("state", "=", "outgoing"),
-                ("sending_started_date", "!=", False),
-                ("sending_started_date", "<", limit),
-            ]
+        self.flush_model(["state", "sending_started_date"])
+        # Several runners may look at once: the one that locks a mail sets
+        # it aside, the others skip it (one note, one journal row).
+        self.env.cr.execute(
+            """SELECT id FROM mail_mail
+                WHERE state = 'outgoing' AND sending_started_date < %s
+                ORDER BY id FOR NO KEY UPDATE SKIP LOCKED""",
+            [limit],
+            log_exceptions=False,
         )
+        stale = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         reason = self.env._(
             "Sending was interrupted (the server stopped) after the email was handed to the mail server: "
             "it may or may not have been delivered. Check with the recipient before retrying."
@@ -671,6 +772,7 @@ class MailMail(models.Model):
                     "failure_reason": reason,
                     "scheduled_date": False,
                     "sending_started_date": False,
+                    "sending_runner": False,
                     "delivery_review_needed": True,
                 }
             )

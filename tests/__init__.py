@@ -19,3 +19,4 @@ from . import test_send_checks
 from . import test_hostile_input
 from . import test_templates
 from . import test_bounce
+from . import test_mail_claim

@@ -114,6 +114,8 @@ class _Handler:
         if action == STALL:
             await asyncio.sleep(server.stall_seconds)
             action = ACCEPT
+        if action.startswith("250") and server.pace_seconds:
+            await server.paced()
         if action.startswith("250"):
             with server.lock:
                 server.received.append(
@@ -131,9 +133,11 @@ class ScriptedSmtpServer:
     RCPT TO for that address with `reply`. `policy`, a callable returning
     such an entry, answers when the script is empty (a random mix for the
     stress run). `data_log` keeps (Message-Id, answer) for every DATA.
+    `pace_seconds` (default 0, off): each accepted message takes that long,
+    `pace_slots` at a time across all connections (the runner bench).
     """
 
-    def __init__(self, host="127.0.0.1", port=None, auth=None, stall_seconds=5):
+    def __init__(self, host="127.0.0.1", port=None, auth=None, stall_seconds=5, pace_seconds=0, pace_slots=1):
         self.host = host
         self.port = port or free_port(host)
         self.auth = auth  # (login, password) the server requires, or None
@@ -145,6 +149,13 @@ class ScriptedSmtpServer:
         self.policy = None
         self.data_log = []
         self.recipient_replies = {}
+        # A relay answering at a fixed pace: each accepted message takes
+        # `pace_seconds`, `pace_slots` messages at a time whatever the
+        # number of connections (so at most pace_slots / pace_seconds
+        # messages a second: the limit senders run into).
+        self.pace_seconds = pace_seconds
+        self.pace_slots = pace_slots
+        self._pace = None
         self._controller = None
 
     # lifecycle
@@ -166,6 +177,12 @@ class ScriptedSmtpServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+    async def paced(self):
+        if self._pace is None:  # created in the server's event loop
+            self._pace = asyncio.Semaphore(self.pace_slots)
+        async with self._pace:
+            await asyncio.sleep(self.pace_seconds)
 
     # scripting
     def script(self, *replies):
