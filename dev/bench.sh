@@ -52,4 +52,8 @@ bold "bench: load before: $(uptime)"
 export MDS_VENV
 "$MDS_TOOLS_VENV/bin/python" "$MDS_ROOT/dev/bench.py" --stock-db "$stock" --addon-db "$addon" \
   --out "$out" --command "dev/bench.sh${*:+ $*}" ${args[@]+"${args[@]}"}
+# Throughput with several queue runners (issue 18): not with --quick.
+if [[ " $* " != *" --quick "* ]]; then
+  "$MDS_ROOT/dev/bench_runners.sh" --from-db "$addon" --out "$out"
+fi
 bold "bench: load after: $(uptime)"
