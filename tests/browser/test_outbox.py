@@ -24,12 +24,12 @@ DOCUMENTS = {
     "quotation": {
         "model": "sale.order",
         "action": "sale.action_quotations_with_onboarding",
-        "template": "sale.email_template_edi_sale",
+        "template": "mail_document_send.mail_template_sale_order",
     },
     "invoice": {
         "model": "account.move",
         "action": "account.action_move_out_invoice",
-        "template": "account.email_template_edi_invoice",
+        "template": "mail_document_send.mail_template_account_move",
     },
 }
 
