@@ -14,8 +14,13 @@ while read -r name pattern; do
   cp "${found[0]}" "$target/$name.png"
   echo "static/description/$name.png <- ${found[0]##*/}"
 done <<'LIST'
-composer test_salesperson_sends_from_the_form[[]quotation[]]-*-edited.png
+composer test_send_from_the_form[[]quotation-salesperson[]]-*-edited.png
 composer_fr test_french_salesperson_sends_to_a_french_customer[[]quotation[]]-*-edited.png
+composer_invoice test_send_from_the_form[[]invoice-salesperson[]]-*-edited.png
+composer_fr_credit_note test_french_salesperson_sends_to_a_french_customer[[]credit_note[]]-*-edited.png
+composer_check test_bad_addresses_are_named_in_one_message_and_nothing_is_sent[[]quotation[]]-*-one-message.png
+composer_no_server test_composer_warns_when_no_outgoing_server_is_set_up-*-no-outgoing-server.png
+composer_template test_saved_template_is_used_again_on_another_quotation-*-template-used.png
 document_email_failed test_administrator_retries_a_failed_mail[[]invoice[]]-*-document-failed.png
 emails_failed_filter test_administrator_retries_a_failed_mail[[]quotation[]]-*-failed-filter.png
 failure_reason test_administrator_retries_a_failed_mail[[]quotation[]]-*-failure-reason.png

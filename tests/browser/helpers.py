@@ -56,7 +56,9 @@ def tag():
 
 
 def pdf_text(data):
-    return subprocess.run(["pdftotext", "-", "-"], input=data, stdout=subprocess.PIPE, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=data, stdout=subprocess.PIPE, check=True
+    ).stdout.decode()
 
 
 def partner(rpc, name, email, lang="en_US"):
@@ -217,4 +219,6 @@ def mails_to(smtp, addresses, timeout=60):
         if set(addresses) <= {rcpt for mail in received for rcpt in mail.rcpt_tos}:
             return received
         time.sleep(0.05)
-    raise AssertionError("%s never got a mail; received: %s" % (addresses, [m.rcpt_tos for m in smtp.received]))
+    raise AssertionError(
+        "%s never got a mail; received: %s" % (addresses, [m.rcpt_tos for m in smtp.received])
+    )

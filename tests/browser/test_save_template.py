@@ -55,7 +55,9 @@ def save_as_template(page, composer, shot, name):
 
 
 def saved_template(rpc, name):
-    template = rpc("mail.template", "search_read", [("name", "=", name)], ["model", "body_html", "attachment_ids"])
+    template = rpc(
+        "mail.template", "search_read", [("name", "=", name)], ["model", "body_html", "attachment_ids"]
+    )
     assert len(template) == 1 and template[0]["model"] == "sale.order", template
     return template[0]
 
@@ -74,7 +76,9 @@ def saved_template(rpc, name):
 def test_save_as_template_comes_back_to_the_message(user, odoo, rpc, smtp, login):
     mark = tag()
     email = "first.%s@example.com" % mark
-    record_id = new_document(rpc, "quotation", partner(rpc, "First Customer %s" % mark, email), SALESPERSON[0])
+    record_id = new_document(
+        rpc, "quotation", partner(rpc, "First Customer %s" % mark, email), SALESPERSON[0]
+    )
     pdf = pdf_name(rpc, "quotation", record_id)
     name = "Spring offer %s" % mark
     smtp.reset()
@@ -101,8 +105,12 @@ def test_save_as_template_comes_back_to_the_message(user, odoo, rpc, smtp, login
 def test_saved_template_is_used_again_on_another_quotation(odoo, rpc, smtp, login):
     mark = tag()
     first_email, second_email = "first.%s@example.com" % mark, "second.%s@example.com" % mark
-    first = new_document(rpc, "quotation", partner(rpc, "First Customer %s" % mark, first_email), SALESPERSON[0])
-    second = new_document(rpc, "quotation", partner(rpc, "Second Customer %s" % mark, second_email), SALESPERSON[0])
+    first = new_document(
+        rpc, "quotation", partner(rpc, "First Customer %s" % mark, first_email), SALESPERSON[0]
+    )
+    second = new_document(
+        rpc, "quotation", partner(rpc, "Second Customer %s" % mark, second_email), SALESPERSON[0]
+    )
     name = "Spring offer %s" % mark
     smtp.reset()
     # As the administrator: a salesperson cannot save one (see above).

@@ -35,7 +35,10 @@ def test_bad_addresses_are_named_in_one_message_and_nothing_is_sent(kind, odoo, 
         model,
         "message_subscribe",
         [record_id],
-        [partner(rpc, "Agathe Malformed %s" % mark, malformed), partner(rpc, "José Accented %s" % mark, accented)],
+        [
+            partner(rpc, "Agathe Malformed %s" % mark, malformed),
+            partner(rpc, "José Accented %s" % mark, accented),
+        ],
     )
     messages = rpc("mail.message", "search_count", [("model", "=", model), ("res_id", "=", record_id)])
     smtp.reset()
@@ -70,7 +73,9 @@ def test_bad_addresses_are_named_in_one_message_and_nothing_is_sent(kind, odoo, 
     # Nothing sent, nothing posted.
     assert smtp.received == [] and smtp.attempts == []
     assert rpc("mail.mail", "search_count", [("model", "=", model), ("res_id", "=", record_id)]) == 0
-    assert rpc("mail.message", "search_count", [("model", "=", model), ("res_id", "=", record_id)]) == messages
+    assert (
+        rpc("mail.message", "search_count", [("model", "=", model), ("res_id", "=", record_id)]) == messages
+    )
     page.locator(COMPOSER).locator(".modal-footer button[special=cancel]").click()
     open_document(page, odoo, kind, record_id)
     expect(page.locator(".o-mail-Chatter")).to_be_visible()
@@ -88,7 +93,9 @@ def test_follower_without_email_is_asked_for_one_before_send(kind, odoo, rpc, sm
     customer_email = "client.%s@example.com" % mark
     customer = partner(rpc, "Customer %s" % mark, customer_email)
     record_id = new_document(rpc, kind, customer, SALESPERSON[0])
-    rpc(KINDS[kind]["model"], "message_subscribe", [record_id], [partner(rpc, "Nadia Nomail %s" % mark, None)])
+    rpc(
+        KINDS[kind]["model"], "message_subscribe", [record_id], [partner(rpc, "Nadia Nomail %s" % mark, None)]
+    )
     smtp.reset()
 
     page, shot = login(*SALESPERSON)
@@ -101,9 +108,9 @@ def test_follower_without_email_is_asked_for_one_before_send(kind, odoo, rpc, sm
     asked.locator(".modal-footer button", has_text="Discard").click()
     expect(asked).to_have_count(0)
     composer = page.locator(COMPOSER)
-    expect(composer.locator(KINDS[kind]["attachments"], has_text=pdf_name(rpc, kind, record_id))).to_have_count(
-        1, timeout=90000
-    )
+    expect(
+        composer.locator(KINDS[kind]["attachments"], has_text=pdf_name(rpc, kind, record_id))
+    ).to_have_count(1, timeout=90000)
     names = recipient_names(composer, kind)
     assert not any("Nadia Nomail" in name for name in names), names
     assert any(customer_email in name for name in names), names

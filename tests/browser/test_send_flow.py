@@ -93,7 +93,9 @@ def sends(kind, odoo, rpc, smtp, login, tmp_path, user, customer_lang="en_US", u
         assert document_number in pdf_text(attachments[pdf])
     # The removed follower got nothing, and still follows the document.
     assert all(follower_email not in mail.rcpt_tos for mail in smtp.received)
-    followers = rpc("mail.followers", "search_read", [("res_model", "=", model), ("res_id", "=", record_id)], ["email"])
+    followers = rpc(
+        "mail.followers", "search_read", [("res_model", "=", model), ("res_id", "=", record_id)], ["email"]
+    )
     assert follower_email in [row["email"] for row in followers]
 
     open_document(page, odoo, kind, record_id)
@@ -115,7 +117,13 @@ def sends(kind, odoo, rpc, smtp, login, tmp_path, user, customer_lang="en_US", u
         ("invoice", ACCOUNTANT),
         ("credit_note", ACCOUNTANT),
     ],
-    ids=["quotation-salesperson", "invoice-salesperson", "quotation-admin", "invoice-accountant", "credit_note-accountant"],
+    ids=[
+        "quotation-salesperson",
+        "invoice-salesperson",
+        "quotation-admin",
+        "invoice-accountant",
+        "credit_note-accountant",
+    ],
 )
 def test_send_from_the_form(kind, user, odoo, rpc, smtp, login, tmp_path, users):
     sends(kind, odoo, rpc, smtp, login, tmp_path, user)
@@ -130,7 +138,9 @@ FRENCH = {
 
 @pytest.mark.parametrize("kind", ["quotation", "credit_note"])
 def test_french_salesperson_sends_to_a_french_customer(kind, odoo, rpc, smtp, login, tmp_path, users):
-    mail, _record_id, pdf = sends(kind, odoo, rpc, smtp, login, tmp_path, FRENCH_SALESPERSON, "fr_FR", "fr_FR")
+    mail, _record_id, pdf = sends(
+        kind, odoo, rpc, smtp, login, tmp_path, FRENCH_SALESPERSON, "fr_FR", "fr_FR"
+    )
     french = FRENCH[kind]
     assert pdf.startswith(french["pdf"]), pdf
     assert french["subject"] in mail.message["Subject"], mail.message["Subject"]
