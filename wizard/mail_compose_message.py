@@ -166,7 +166,8 @@ class MailComposeMessage(models.TransientModel):
         # (a second "Quotation - S00012.pdf", sent twice): keep the one
         # rendered before, which the user saw.
         fresh = self._mail_document_send_rendered_reports(records, self.template_id) - rendered
-        self.attachment_ids = self.attachment_ids - fresh | rendered
+        self.attachment_ids -= fresh
+        self.attachment_ids |= rendered
         fresh.unlink()
         return result
 
