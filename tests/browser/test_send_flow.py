@@ -132,11 +132,17 @@ def test_send_from_the_form(kind, user, odoo, rpc, smtp, login, tmp_path, users)
 # What the customer reads in French, by kind.
 FRENCH = {
     "quotation": {"pdf": "Devis - ", "subject": "Devis", "body": "ci-joint notre devis", "word": "Devis"},
+    "invoice": {
+        "pdf": "Facture - ",
+        "subject": "Facture",
+        "body": "ci-joint notre facture",
+        "word": "Facture",
+    },
     "credit_note": {"pdf": "Avoir - ", "subject": "Avoir", "body": "ci-joint notre avoir", "word": "Avoir"},
 }
 
 
-@pytest.mark.parametrize("kind", ["quotation", "credit_note"])
+@pytest.mark.parametrize("kind", ["quotation", "invoice", "credit_note"])
 def test_french_salesperson_sends_to_a_french_customer(kind, odoo, rpc, smtp, login, tmp_path, users):
     mail, _record_id, pdf = sends(
         kind, odoo, rpc, smtp, login, tmp_path, FRENCH_SALESPERSON, "fr_FR", "fr_FR"
