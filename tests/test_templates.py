@@ -78,8 +78,10 @@ class TestSaveAsTemplate(DocumentMixin, SmtpCase):
         self.assertEqual(template.subject, "Spring offer {{ object.name }}")
         self.assertIn('<t t-out="object.name"', template.body_html)
         self.assertNotIn(order.name, template.body_html)
-        # The composer still sends this quotation's PDF.
-        self.assertIn("Quotation - %s.pdf" % order.name, composer.attachment_ids.mapped("name"))
+        # The composer still sends this quotation's PDF, once.
+        self.assertEqual(
+            sorted(composer.attachment_ids.mapped("name")), ["Quotation - %s.pdf" % order.name, "leaflet.txt"]
+        )
 
         omega = self.env["res.partner"].create({"name": "Customer Omega", "email": "omega@example.com"})
         other = self.make_order(partner=omega)

@@ -162,7 +162,13 @@ class MailComposeMessage(models.TransientModel):
                 value = value.id
             values[field] = value
         self.template_id.write(values)
+        # Writing the template's reports makes the composer render them again
+        # (a second "Quotation - S00012.pdf", sent twice): keep the one
+        # rendered before, which the user saw.
+        fresh = self._mail_document_send_rendered_reports(records, self.template_id) - rendered
+        self.attachment_ids -= fresh
         self.attachment_ids |= rendered
+        fresh.unlink()
         return result
 
     @api.model
