@@ -4,7 +4,7 @@ import base64
 
 from lxml import etree
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from ..hooks import STOCK_REPORT_NAMES, uninstall_hook
 from .common import SmtpCase
@@ -50,6 +50,35 @@ class TestSaveAsTemplate(DocumentMixin, SmtpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_documents()
+
+    def test_salesperson_who_is_no_template_editor_saves_a_template(self):
+        # Odoo 18 restricts template rendering by default: a salesperson may
+        # only write the expressions stock allows, and Save as template must
+        # work for them as stock's does.
+        salesperson = new_test_user(
+            self.env,
+            login="mds_template_seller",
+            groups="sales_team.group_sale_salesman",
+            email="s@example.com",
+        )
+        self.assertFalse(salesperson.has_group("mail.group_mail_template_editor"))
+        order = self.make_order()
+        order.user_id = salesperson
+        order = order.with_user(salesperson)
+        action = order.action_quotation_send()
+        composer = Form(
+            self.env[action["res_model"]].with_user(salesperson).with_context(**action["context"])
+        ).save()
+        composer.body = "<p>Dear %s, your quotation %s.</p>" % (self.customer.name, order.name)
+        composer.template_name = "Seller's own"
+        composer.create_mail_template()
+        template = composer.template_id.sudo()
+        self.assertEqual(template.name, "Seller's own")
+        # What stock lets anyone write is generalized; the rest is not.
+        self.assertIn('<t t-out="object.name"', template.body_html)
+        self.assertIn('<t t-out="object.partner_id.name"', template.body_html)
+        self.assertNotIn(order.name, template.body_html)
+        self.assertFalse(template._has_unsafe_expression())
 
     def test_saved_template_round_trip(self):
         order = self.make_order()

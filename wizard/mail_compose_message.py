@@ -146,7 +146,14 @@ class MailComposeMessage(models.TransientModel):
         source = self.template_id if self.template_id.model == self.model else self.template_id.browse()
         rendered = self._mail_document_send_rendered_reports(records, source)
         self.attachment_ids -= rendered
-        placeholders = self._mail_document_send_placeholders(records)
+        # A user who is not a template editor may only write the expressions
+        # stock lets anyone write (Odoo 18 restricts template rendering by
+        # default): other values stay as written, other fields are not copied.
+        placeholders = [
+            (value, expr)
+            for value, expr in self._mail_document_send_placeholders(records)
+            if self._mail_document_send_may_write(expr)
+        ]
         values = {
             "subject": generalize(self.subject, [(value, "{{ %s }}" % expr) for value, expr in placeholders]),
             "body_html": generalize(
@@ -156,6 +163,14 @@ class MailComposeMessage(models.TransientModel):
         result = super().create_mail_template()
         for field in COPIED_TEMPLATE_FIELDS if source else ():
             value = source[field]
+            if (
+                isinstance(value, str)
+                and self.env["mail.template"]._has_unsafe_expression_template_inline_template(
+                    value, self.model
+                )
+                and not self._mail_document_send_may_write(None)
+            ):
+                continue
             if field == "report_template_ids":
                 value = [(6, 0, value.ids)]
             elif isinstance(value, models.BaseModel):
@@ -170,6 +185,14 @@ class MailComposeMessage(models.TransientModel):
         self.attachment_ids |= rendered
         fresh.unlink()
         return result
+
+    def _mail_document_send_may_write(self, expression):
+        """Whether the current user may save `expression` (None: any
+        expression) in a template, as stock's check on template writes
+        (mail.render.mixin._check_access_right_dynamic_template) decides."""
+        if self.env.su or self.env.user.has_group("mail.group_mail_template_editor"):
+            return True
+        return bool(expression) and self.env["ir.qweb"]._is_expression_allowed(expression, self.model)
 
     @api.model
     def _mail_document_send_placeholders(self, record):
