@@ -57,7 +57,11 @@ cat <<MSG
   - failed for good: the first posted invoice, its customer's address
     refused with a 550: badge "Email failed" in red next to the customer, a
     note in the chatter and an activity for the salesperson (Sales > Orders
-    or Invoicing > Customers > Invoices, filter "Email failed").
+    or Invoicing > Customers > Invoices, filter "Email failed");
+  - bounced: the third draft quotation, accepted, then refused by its
+    customer's server, whose delivery status notification came back
+    through the mail gateway's path: badge "Email bounced", a note and an
+    activity (filter "Email bounced").
   Outbox: as admin, Settings > Activate the developer mode, then Settings >
   Technical > Email > Emails: filters Failed and Waiting for retry, the
   Failure Reason tab (reason, SMTP code), Retry / Retry and send now (also

@@ -12,7 +12,10 @@ or refuse it:
   when it is due, 5 minutes later);
 * failed for good: an invoice whose customer's address was refused with a
   550 (badge "Email failed", a note and an activity for the salesperson);
-* bounced: comes with the bounce work (see BOUNCED below).
+* bounced: a quotation the server accepted, whose customer's server then
+  refused it: its DSN comes back the way a mail gateway hands it to Odoo
+  (mail.thread.message_process, as dev/mailgate.py does), badge "Email
+  bounced", a note and an activity.
 
 What the scripted server accepted (the followers' copies) is handed on to
 the catcher, so that it shows every delivered mail, with its PDF."""
@@ -23,6 +26,7 @@ import sys
 
 env = env  # noqa: F821 (given by odoo shell)
 sys.path.insert(0, os.path.join(os.environ["MDS_ROOT"], "tests"))
+from dsn_fixture import dsn_for  # noqa: E402
 from smtp_server import ScriptedSmtpServer  # noqa: E402
 
 port = int(os.environ["MDS_CATCHER_SMTP_PORT"])
@@ -39,9 +43,9 @@ env["ir.mail_server"].create(
         "sequence": 10,
     }
 )
-# The stock templates delete a mail once sent: kept, so that Settings >
+# The templates delete a mail once sent: kept, so that Settings >
 # Technical > Emails lists the sent ones too.
-for xmlid in ("sale.email_template_edi_sale", "account.email_template_edi_invoice"):
+for xmlid in ("mail_document_send.mail_template_sale_order", "mail_document_send.mail_template_account_move"):
     env.ref(xmlid).auto_delete = False
 # The demo data's activities were created without a mail server: their
 # "assigned to you" mails failed then. Not the demo's story.
@@ -80,14 +84,14 @@ def customer_mail(document):
 
 
 orders = env["sale.order"].search(
-    [("state", "=", "draft"), ("partner_id.email", "!=", False)], order="id", limit=2
+    [("state", "=", "draft"), ("partner_id.email", "!=", False)], order="id", limit=3
 )
 invoice = env["account.move"].search(
     [("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("partner_id.email", "!=", False)],
     order="id",
     limit=1,
 )
-assert len(orders) == 2 and invoice, "the demo data has no draft quotations or posted invoices"
+assert len(orders) == 3 and invoice, "the demo data has no draft quotations or posted invoices"
 
 # 1. Sent: straight to the catcher.
 send_quotation(orders[0])
@@ -119,15 +123,31 @@ with smtplib.SMTP("127.0.0.1", port) as catcher:
     for received in smtp.received:
         catcher.sendmail(received.mail_from, received.rcpt_tos, received.data)
 
-# 4. BOUNCED: the bounce work (issue 15) adds here a quotation whose mail the
-# server accepted and whose bounce then came back through the real path
-# (dev/mailgate.py, as a mail server's DSN), badge "Email bounced".
+# 4. Bounced: accepted by the catcher, then refused by the customer's server,
+# whose DSN (Postfix's own format) comes back through the mail gateway's call.
+send_quotation(orders[2])
+bounced_mail = env["mail.delivery.log"].search(
+    [
+        ("model", "=", "sale.order"),
+        ("res_id", "=", orders[2].id),
+        ("state", "=", "sent"),
+        ("recipients", "ilike", orders[2].partner_id.email),
+    ],
+    order="id desc",
+    limit=1,
+)
+assert bounced_mail, "the quotation to bounce was not sent"
+env["mail.thread"].message_process(
+    False, dsn_for("postfix_real_refused.eml", bounced_mail.message_id, orders[2].partner_id.email)
+)
+env.cr.commit()
 
 env.invalidate_all()
 expected = [
     (orders[0], "sent", "sent"),
     (orders[1], "outgoing", "queued"),
     (invoice, "exception", "failed"),
+    (orders[2], "sent", "bounced"),
 ]
 print("demo database ready: outgoing mail goes to 127.0.0.1:%d" % port)
 for document, mail_state, badge in expected:

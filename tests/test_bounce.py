@@ -9,16 +9,14 @@ the Message-ID of the mail the test really sent and the address it was sent
 to (the end-to-end run with a real Postfix is tests/test_postfix_dsn.py)."""
 
 import logging
-import os
-import re
 import uuid
 
 from odoo.tests import new_test_user
 
 from ..delivery.dsn import parse_dsn
+from .dsn_fixture import dsn_for
 from .outbox_common import MailCase
 
-SAMPLES = os.path.join(os.path.dirname(__file__), "dsn_samples")
 HOOK_LOGGER = "odoo.addons.mail_document_send.models.mail_thread"
 
 
@@ -44,21 +42,6 @@ class LogCapture(logging.Handler):
 
     def __exit__(self, *exc):
         self.logger.removeHandler(self)
-
-
-def dsn_for(sample, message_id, address):
-    """The sample DSN `sample`, about the mail `message_id` sent to
-    `address`, with a Message-ID of its own."""
-    with open(os.path.join(SAMPLES, sample), "rb") as handle:
-        raw = handle.read()
-    report = parse_dsn(raw)
-    # The sender's own id first (Microsoft's header when there is one).
-    raw = raw.replace(report.message_ids[0].encode(), message_id.encode())
-    for status in report.recipients:
-        raw = raw.replace(status.recipient.encode(), address.encode())
-    # The DSN's own Message-ID: the first one, in the report's headers.
-    own = ("<%s@mta.bounce.test>" % uuid.uuid4().hex).encode()
-    return re.sub(rb"(?im)^(Message-Id:)[ \t]*\r?\n?[ \t]*<[^>]+>", rb"\1 " + own, raw, count=1)
 
 
 class TestBounce(MailCase):

@@ -1,0 +1,28 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A real-format DSN sample (tests/dsn_samples/) rewritten about a mail that
+was really sent: for the bounce tests and the demo database. No Odoo
+import but the addon's plain-Python parser."""
+
+import os
+import re
+import uuid
+
+from odoo.addons.mail_document_send.delivery.dsn import parse_dsn
+
+SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dsn_samples")
+
+
+def dsn_for(sample, message_id, address):
+    """The sample DSN `sample`, about the mail `message_id` sent to
+    `address`, with a Message-ID of its own."""
+    with open(os.path.join(SAMPLES, sample), "rb") as handle:
+        raw = handle.read()
+    report = parse_dsn(raw)
+    # The sender's own id first (Microsoft's header when there is one).
+    raw = raw.replace(report.message_ids[0].encode(), message_id.encode())
+    for status in report.recipients:
+        raw = raw.replace(status.recipient.encode(), address.encode())
+    # The DSN's own Message-ID: the first one, in the report's headers.
+    own = ("<%s@mta.bounce.test>" % uuid.uuid4().hex).encode()
+    return re.sub(rb"(?im)^(Message-Id:)[ \t]*\r?\n?[ \t]*<[^>]+>", rb"\1 " + own, raw, count=1)
