@@ -19,6 +19,7 @@ document_email_failed test_salesperson_sees_the_refused_email_on_the_document[[]
 emails_failed_filter test_administrator_retries_failed_mails_then_sends_them-*-failed-filter.png
 failure_reason test_administrator_retries_failed_mails_then_sends_them-*-failure-reason.png
 delivery_journal test_administrator_retries_failed_mails_then_sends_them-*-journal.png
+document_email_bounced test_salesperson_sees_the_bounce_on_the_quotation-*-document-bounced.png
 composer test_send_from_the_form[[]quotation-salesperson[]]-*-edited.png
 composer_fr test_french_salesperson_sends_to_a_french_customer[[]quotation[]]-*-edited.png
 composer_invoice test_send_from_the_form[[]invoice-salesperson[]]-*-edited.png

@@ -1,14 +1,19 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A real-format DSN sample (tests/dsn_samples/) rewritten about a mail that
-was really sent: for the bounce tests and the demo database. No Odoo
-import but the addon's plain-Python parser."""
+was really sent: for the bounce tests, the browser tests and the demo
+database. It needs only the addon's plain-Python parser."""
 
 import os
 import re
+import sys
 import uuid
 
-from odoo.addons.mail_document_send.delivery.dsn import parse_dsn
+try:
+    from odoo.addons.mail_document_send.delivery.dsn import parse_dsn
+except ImportError:  # the browser tests' Python has no Odoo: the parser needs none
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    from delivery.dsn import parse_dsn
 
 SAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dsn_samples")
 
