@@ -16,8 +16,8 @@ _LABEL_RE = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 #: address_problem() answers
 MALFORMED = "malformed"
-#: A non-ASCII local part ("jöhn@") needs SMTPUTF8, which Odoo 11 never
-#: asks for: Odoo would silently drop such a recipient.
+#: A non-ASCII local part ("jöhn@") needs SMTPUTF8, which many servers do
+#: not offer: refused before sending rather than failing at the server.
 NON_ASCII_LOCAL = "non_ascii_local"
 
 

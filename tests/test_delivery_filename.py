@@ -41,7 +41,7 @@ class TestDeliveryHeader(BaseCase):
         self.assertEqual(safe_address_header("plain@example.com"), "plain@example.com")
 
     def test_idn_domain_goes_on_the_wire_in_punycode(self):
-        # Odoo 11 drops every non-ASCII address without a word.
+        # Odoo drops a non-ASCII address without a word.
         self.assertEqual(
             safe_address_header('"Zoë" <user@exämple.fr>, b@bücher.de'),
             '"Zoë" <user@xn--exmple-cua.fr>, b@xn--bcher-kva.de',
