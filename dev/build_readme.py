@@ -14,6 +14,7 @@ SECTIONS = [
     ("DELIVERY", "What is guaranteed"),
     ("STRESS", "Fault tests"),
     ("DEVELOP", "Set-up, demo and tests"),
+    ("STOCK_TESTS", "Odoo's own tests"),
     ("BENCHMARK", "Benchmark"),
     ("ROADMAP", "Known issues / Roadmap"),
     ("HISTORY", "Changelog"),
