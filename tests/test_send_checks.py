@@ -84,12 +84,16 @@ class TestComposerChecks(CheckCase):
             self.flush_mail_queue()
         self.assertEqual(order.state, "sale")
         self.assertIn("alpha@example.com", [rcpt for mail in self.smtp.received for rcpt in mail.rcpt_tos])
-        notifications = order.message_ids.notification_ids.filtered(lambda n: n.res_partner_id == self.no_email)
+        notifications = order.message_ids.notification_ids.filtered(
+            lambda notification: notification.res_partner_id == self.no_email
+        )
         self.assertEqual(notifications.mapped("notification_status"), ["exception"])
         # The button's Send still refuses it, naming the follower.
         self.smtp.reset()
         composer = self.order_composer(order).save()
-        self.assert_refused(order, composer.action_send_mail, "The recipient Nomail Delta has no email address.")
+        self.assert_refused(
+            order, composer.action_send_mail, "The recipient Nomail Delta has no email address."
+        )
 
     def test_no_recipient(self):
         order = self.make_order()

@@ -108,7 +108,9 @@ class MailComposeMessage(models.TransientModel):
     def _mail_document_send_documents(self):
         """The composers that send a document (not a log note, which goes
         to nobody)."""
-        return self.filtered(lambda composer: composer.mail_document_send_exact and not composer.subtype_is_log)
+        return self.filtered(
+            lambda composer: composer.mail_document_send_exact and not composer.subtype_is_log
+        )
 
     def _mail_document_send_check(self):
         """One error listing the problems of every document send."""
