@@ -15,6 +15,7 @@ SECTIONS = [
     ("SCALING", "Several Odoo servers"),
     ("STRESS", "Fault tests"),
     ("DEVELOP", "Set-up, demo and tests"),
+    ("STOCK_TESTS", "Odoo's own tests"),
     ("BENCHMARK", "Benchmark"),
     ("ROADMAP", "Known issues / Roadmap"),
     ("HISTORY", "Changelog"),

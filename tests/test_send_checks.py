@@ -70,6 +70,31 @@ class TestComposerChecks(CheckCase):
         self.assertIn("The recipient Nomail Delta has no email address.", str(caught.exception))
         self.assertFalse(self.env["mail.scheduled.message"].search([("res_id", "=", order.id)]))
 
+    def test_confirmation_from_the_portal_is_not_checked(self):
+        # Stock's order confirmation (a customer signing or paying on the
+        # portal: action_confirm with send_email) posts its mail through
+        # message_post_with_source, with nobody at the composer: a follower
+        # without email must not stop the customer's confirmation (stock's
+        # TestSaleOrder.test_sale_order_standard_flow sends that way).
+        order = self.make_order()
+        order.message_subscribe(partner_ids=self.no_email.ids)
+        # The follower's mail fails, as on stock (logged by mail.mail).
+        with mute_logger("odoo.addons.mail_document_send.models.mail_mail"), real_smtp_delivery():
+            order.with_context(send_email=True).action_confirm()
+            self.flush_mail_queue()
+        self.assertEqual(order.state, "sale")
+        self.assertIn("alpha@example.com", [rcpt for mail in self.smtp.received for rcpt in mail.rcpt_tos])
+        notifications = order.message_ids.notification_ids.filtered(
+            lambda notification: notification.res_partner_id == self.no_email
+        )
+        self.assertEqual(notifications.mapped("notification_status"), ["exception"])
+        # The button's Send still refuses it, naming the follower.
+        self.smtp.reset()
+        composer = self.order_composer(order).save()
+        self.assert_refused(
+            order, composer.action_send_mail, "The recipient Nomail Delta has no email address."
+        )
+
     def test_no_recipient(self):
         order = self.make_order()
         form = self.order_composer(order)

@@ -105,21 +105,35 @@ class MailComposeMessage(models.TransientModel):
         self._mail_document_send_check()
         return super().action_schedule_message(scheduled_date=scheduled_date)
 
-    def _mail_document_send_check(self):
-        """One error listing the problems of every document send (not of a
-        log note, which goes to nobody)."""
-        documents = self.filtered(
+    def _mail_document_send_documents(self):
+        """The composers that send a document (not a log note, which goes
+        to nobody)."""
+        return self.filtered(
             lambda composer: composer.mail_document_send_exact and not composer.subtype_is_log
         )
+
+    def _mail_document_send_check(self):
+        """One error listing the problems of every document send."""
+        documents = self._mail_document_send_documents()
         problems = []
         for composer in documents:
             problems += composer._mail_document_send_problems()
         self.env["mail.document.send.mixin"]._mail_document_send_raise(problems)
         return documents
 
+    def action_send_mail(self):
+        # The check is for the user who pressed Send and can fix what it
+        # lists. Code that sends without a user at the composer goes through
+        # _action_send_mail only (message_post_with_source: the order
+        # confirmation when a customer signs or pays on the portal, the
+        # payment receipt...): an error there would stop the customer's
+        # confirmation or payment, so those sends keep stock's behaviour
+        # (a bad address fails that mail, shown on the chatter).
+        self._mail_document_send_check()
+        return super().action_send_mail()
+
     def _action_send_mail(self, auto_commit=False):
-        # A log note goes to nobody: neither the followers nor the checks.
-        documents = self._mail_document_send_check()
+        documents = self._mail_document_send_documents()
         # The composer's recipients are authoritative; a log note, with no
         # recipient, mails nobody.
         exact = self.filtered("mail_document_send_exact")
