@@ -10,8 +10,8 @@ import sys
 import uuid
 
 try:
-    from odoo.addons.mail_document_send.delivery.dsn import parse_dsn
-except ImportError:  # the browser tests' Python has no Odoo: the parser needs none
+    from ..delivery.dsn import parse_dsn
+except ImportError:  # a plain module of the browser tests or the demo: the parser needs no Odoo
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     from delivery.dsn import parse_dsn
 

@@ -332,11 +332,13 @@ class TestPostfixBounceToOdoo(HttpCase):
                 subtype_xmlid="mail.mt_comment",
             )
             self.env["mail.mail"].process_email_queue()
-        notification = message.notification_ids.filtered(lambda n: n.res_partner_id == customer)
-        # Postfix said 250: for Odoo the mail is sent.
-        self.assertEqual(notification.notification_status, "sent")
-        self.assertEqual(customer.message_bounce, 0)
-        self.assertEqual(order.email_delivery_state, "sent")
+            # Still under the lock: the DSN may come back any moment, and its
+            # request would share the cursor these reads use.
+            notification = message.notification_ids.filtered(lambda n: n.res_partner_id == customer)
+            # Postfix said 250: for Odoo the mail is sent.
+            self.assertEqual(notification.notification_status, "sent")
+            self.assertEqual(customer.message_bounce, 0)
+            self.assertEqual(order.email_delivery_state, "sent")
         (status,) = self.wait_for_pipe(1)
         self.assertEqual(status, "sent", self.postfix.log()[-3000:])
         self.env.invalidate_all()
