@@ -33,7 +33,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-from smtp_server import ScriptedSmtpServer, free_port  # noqa: E402
+from addon_database import make_addon_database  # noqa: E402 (dev/, the script's own folder)
+from smtp_server import ScriptedSmtpServer  # noqa: E402
 
 
 def say(text):
@@ -81,31 +82,9 @@ class Bench:
 
     def prepare(self):
         """The base database: addon installed, the mails queued, once."""
-        clone = os.path.join(ROOT, "dev/clone_db.sh")
-        if self.args.from_db:
-            self.sh(clone, self.args.from_db, self.base)
-        else:
-            template = subprocess.run(
-                [os.path.join(ROOT, "dev/template_db.sh")], check=True, stdout=subprocess.PIPE, text=True
-            ).stdout.strip()
-            self.sh(clone, template, self.base)
+        if not self.args.from_db:
             say("installing the addon in %s" % self.base)
-            with open(os.path.join(self.tmp, "install.log"), "w") as log:
-                subprocess.run(
-                    [
-                        os.path.join(ROOT, "dev/odoo"),
-                        "-d",
-                        self.base,
-                        "-i",
-                        "mail_document_send",
-                        "--stop-after-init",
-                        "--max-cron-threads=0",
-                        "--http-port=%d" % free_port(),
-                    ],
-                    check=True,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
+        make_addon_database(self.base, os.path.join(self.tmp, "install.log"), self.args.from_db)
         out = os.path.join(self.tmp, "mails.json")
         setup = self.odoo_shell(
             self.base,

@@ -49,7 +49,8 @@ import psycopg2
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-from smtp_server import ACCEPT, ACCEPT_THEN_STALL, DROP, STALL, ScriptedSmtpServer, free_port  # noqa: E402
+from addon_database import make_addon_database  # noqa: E402 (dev/, the script's own folder)
+from smtp_server import ACCEPT, ACCEPT_THEN_STALL, DROP, STALL, ScriptedSmtpServer  # noqa: E402
 
 #: The bad day the full run simulates: share of DATA commands per answer.
 MIX = (
@@ -94,30 +95,9 @@ class Run:
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
     def create_db(self):
-        if self.args.from_db:
-            self.sh(os.path.join(ROOT, "dev/clone_db.sh"), self.args.from_db, self.db)
-            return
-        template = subprocess.run(
-            [os.path.join(ROOT, "dev/template_db.sh")], check=True, stdout=subprocess.PIPE, text=True
-        ).stdout.strip()
-        self.sh(os.path.join(ROOT, "dev/clone_db.sh"), template, self.db)
-        say("installing the addon in %s" % self.db)
-        with open(os.path.join(self.tmp, "install.log"), "w") as log:
-            subprocess.run(
-                [
-                    os.path.join(ROOT, "dev/odoo"),
-                    "-d",
-                    self.db,
-                    "-i",
-                    "mail_document_send",
-                    "--stop-after-init",
-                    "--max-cron-threads=0",
-                    "--http-port=%d" % free_port(),
-                ],
-                check=True,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        if not self.args.from_db:
+            say("installing the addon in %s" % self.db)
+        make_addon_database(self.db, os.path.join(self.tmp, "install.log"), self.args.from_db)
 
     def start_worker(self, step, **env):
         self.workers_started += 1

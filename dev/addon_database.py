@@ -1,0 +1,46 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A database with the addon installed, for the scripts that drive real Odoo
+processes (dev/stress.py, dev/bench_runners.py)."""
+
+import os
+import socket
+import subprocess
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_addon_database(target, log_path, from_db=None):
+    """`target` as a copy of `from_db` (which has the addon), else of the
+    cached template database with the addon installed (its log in
+    `log_path`)."""
+    clone = os.path.join(ROOT, "dev/clone_db.sh")
+    if from_db:
+        subprocess.run([clone, from_db, target], check=True, stdout=subprocess.DEVNULL)
+        return
+    template = subprocess.run(
+        [os.path.join(ROOT, "dev/template_db.sh")], check=True, stdout=subprocess.PIPE, text=True
+    ).stdout.strip()
+    subprocess.run([clone, template, target], check=True, stdout=subprocess.DEVNULL)
+    with open(log_path, "w") as log:
+        subprocess.run(
+            [
+                os.path.join(ROOT, "dev/odoo"),
+                "-d",
+                target,
+                "-i",
+                "mail_document_send",
+                "--stop-after-init",
+                "--max-cron-threads=0",
+                "--http-port=%d" % _free_port(),
+            ],
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
