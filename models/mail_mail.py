@@ -484,12 +484,14 @@ class MailMail(models.Model):
         outcome: one commit per mail instead of two. The claim may meet
         another runner's newer commit (REPEATABLE READ): then only the claim
         is rolled back (savepoint), the outcome is committed all the same,
-        and None says to claim again on a fresh snapshot (_mds_claim_next)."""
+        and None says to claim again on a fresh snapshot (_mds_claim_next,
+        in a transaction of its own, as before). Whatever the claim meets,
+        it never costs the outcome its commit."""
         due = bool(self.env.context.get(_QUEUE_KEY))
         try:
             with self.env.cr.savepoint():
                 return self._mds_claim(limit=1, due=due)
-        except psycopg2.errors.TransactionRollbackError:
+        except psycopg2.Error:
             return None
 
     def _mds_send_one(
@@ -676,10 +678,7 @@ class MailMail(models.Model):
             # Internal notes (the failure note itself, tracking) are not
             # emails of the document to its customer.
             "is_document_email": bool(
-                mail.model
-                and mail.res_id
-                and not internal
-                and mail.message_type in DOCUMENT_MESSAGE_TYPES
+                mail.model and mail.res_id and not internal and mail.message_type in DOCUMENT_MESSAGE_TYPES
             ),
         }
 

@@ -112,3 +112,24 @@ class TestMailDrain(MailCase):
         self.process_queue()
         self.assertFalse(left.exists())
         self.assertEqual(kept.state, "sent")
+
+    def test_a_failed_claim_never_costs_the_previous_outcome(self):
+        """The next mail is claimed in the transaction of the previous
+        mail's outcome (one commit per mail): a claim that fails (another
+        runner's newer commit, or anything else) is rolled back alone."""
+        done, following = self.make_mail(), self.make_mail()
+        done.write({"failure_reason": "the outcome of the previous mail"})
+
+        def failing_claim(mails, limit=None, due=False, states=("outgoing",)):
+            mails.env.cr.execute("SELECT 1 / 0")
+
+        Mail = type(self.env["mail.mail"])
+        with patch.object(Mail, "_mds_claim", failing_claim), mute_logger("odoo.sql_db"):
+            self.assertIsNone(following._mds_claim_with_outcome())
+        # The transaction goes on with the outcome in it.
+        self.env.cr.execute("SELECT failure_reason FROM mail_mail WHERE id = %s", [done.id])
+        self.assertEqual(self.env.cr.fetchone()[0], "the outcome of the previous mail")
+        # Without a failure the next mail is claimed: in flight, attempt 1.
+        self.assertEqual(following._mds_claim_with_outcome(), following)
+        self.assertTrue(following.sending_started_date)
+        self.assertEqual(following.attempt_count, 1)
