@@ -99,6 +99,18 @@ class IrMailServer(models.Model):
             subtype_alternative=subtype_alternative,
         )
 
+    def _get_max_email_size(self):
+        # Asked for every mail with an attachment of a document: within a
+        # batch (mail.mail._mds_send_batch) read once per server, not once per
+        # mail (each mail's commit empties the ORM cache).
+        memo = getattr(current_attempt, "batch_memo", None)
+        if memo is None:
+            return super()._get_max_email_size()
+        key = ("max_email_size", self.id)
+        if key not in memo:
+            memo[key] = super()._get_max_email_size()
+        return memo[key]
+
     @api.model
     def send_email(
         self,

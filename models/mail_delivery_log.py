@@ -96,7 +96,7 @@ class MailDeliveryLog(models.Model):
         """Write the journal row of one attempt, as the system: the sender may
         not have the right to write the journal, the attempt happened anyway."""
         vals = dict(snapshot, state=state, **values)
-        if vals.get("mail_message_id"):
+        if vals.get("mail_message_id") and not self.env.context.get("mds_message_exists"):
             # Auto-delete of a mail that is not a notification takes its
             # message along: the row keeps the Message-ID text only.
             vals["mail_message_id"] = (

@@ -34,6 +34,8 @@ _STOCK_SEND_KEY = "mail_document_send_stock_send"
 _QUEUE_KEY = "mail_document_send_queue_run"
 #: Claims retried after another transaction changed the mail under ours.
 _CLAIM_TRIES = 5
+#: Sent auto-delete mails deleted together, once their outcomes are committed.
+_DELETE_CHUNK = 100
 #: Stock failure types a mail.notification accepts (mail_notification.py:39).
 _NOTIFICATION_FAILURE_TYPES = (
     "unknown",
@@ -227,6 +229,11 @@ class MailMail(models.Model):
             _logger.info("Interrupted sends being set aside by another runner; the queue goes on")
         except Exception:  # noqa: BLE001
             _logger.exception("Could not set interrupted sends aside; the queue goes on")
+        try:
+            with self.env.cr.savepoint():
+                self._mds_delete_sent_leftovers()
+        except psycopg2.Error as exc:
+            _logger.info("Sent mails left over not deleted (%s); the queue goes on", exc)
         filters = list(self.env.context.get("filters") or [])
         filters.append(("sending_started_date", "=", False))
         return super(MailMail, self.with_context(filters=filters, **{_QUEUE_KEY: True})).process_email_queue(
@@ -331,11 +338,25 @@ class MailMail(models.Model):
         mail_server = mail_server or self.env["ir.mail_server"]
         session, own_sessions = smtp_session, []
         pending = sorted(self.ids)
+        # Per batch, not per mail: the auto-delete of the sent mails (one
+        # bulk delete per chunk, once their outcome is committed) and the
+        # mail server's size limit (ir_mail_server.py).
+        outer = (
+            getattr(current_attempt, "deferred_deletes", None),
+            getattr(current_attempt, "batch_memo", None),
+        )
+        deferred = current_attempt.deferred_deletes = []
+        current_attempt.batch_memo = {}
+        claimed = None
         try:
             while pending:
                 # The first mail of the batch nobody else has: claimed, and
-                # with auto_commit the claim committed, before anything else.
-                mail = self.browse(pending)._mds_claim_next(auto_commit is True)
+                # with auto_commit the claim committed, before anything else
+                # (or claimed with the previous mail's outcome, below).
+                if claimed is None:
+                    claimed = self.browse(pending)._mds_claim_next(auto_commit is True)
+                mail = claimed
+                claimed = None
                 if not mail:
                     break
                 pending = [mail_id for mail_id in pending if mail_id > mail.id]
@@ -355,8 +376,19 @@ class MailMail(models.Model):
                 if auto_commit is True:
                     if post_send_callback:
                         post_send_callback([mail.id])
+                    if pending:
+                        claimed = self.browse(pending)._mds_claim_with_outcome()
+                    # One commit per mail: this mail's outcome, and the
+                    # next mail's claim, on record before its SMTP exchange.
                     self.env.cr.commit()  # pylint: disable=invalid-commit
+                    if len(deferred) >= _DELETE_CHUNK:
+                        self._mds_delete_sent(deferred, auto_commit=True)
+            # Not after an error (the transaction may be unusable, the
+            # caller decides): left over, sent, the next queue run deletes
+            # them (_mds_delete_sent_leftovers).
+            self._mds_delete_sent(deferred, auto_commit=auto_commit is True)
         finally:
+            current_attempt.deferred_deletes, current_attempt.batch_memo = outer
             for own in own_sessions:
                 if own is not None:
                     _close_smtp_session(own)
@@ -447,6 +479,21 @@ class MailMail(models.Model):
         )
         return self.browse()
 
+    def _mds_claim_with_outcome(self):
+        """The next mail's claim, in the transaction of the previous mail's
+        outcome: one commit per mail instead of two. The claim may meet
+        another runner's newer commit (REPEATABLE READ): then only the claim
+        is rolled back (savepoint), the outcome is committed all the same,
+        and None says to claim again on a fresh snapshot (_mds_claim_next,
+        in a transaction of its own, as before). Whatever the claim meets,
+        it never costs the outcome its commit."""
+        due = bool(self.env.context.get(_QUEUE_KEY))
+        try:
+            with self.env.cr.savepoint():
+                return self._mds_claim(limit=1, due=due)
+        except psycopg2.Error:
+            return None
+
     def _mds_send_one(
         self, session, connect_error, auto_commit, raise_exception, alias_domain_id, mail_server
     ):
@@ -498,14 +545,77 @@ class MailMail(models.Model):
             disarm_attempt()
             current_attempt.mail_id = None
             current_attempt.stock_failure_type = None
+            current_attempt.document = None
         return session
 
     def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
-        if getattr(current_attempt, "mail_id", None) in self.ids and failure_type:
+        mail_id = getattr(current_attempt, "mail_id", None)
+        if mail_id in self.ids and failure_type:
             current_attempt.stock_failure_type = failure_type
-        return super()._postprocess_sent_message(
-            success_pids, failure_reason=failure_reason, failure_type=failure_type
+        deferred = getattr(current_attempt, "deferred_deletes", None)
+        if failure_type or deferred is None or self.ids != [mail_id]:
+            return super()._postprocess_sent_message(
+                success_pids, failure_reason=failure_reason, failure_type=failure_type
+            )
+        # Sent, in a batch: stock's auto-delete of this one mail (a flush of
+        # everything, ir.default's and ir.model.data's cleanups, a DELETE:
+        # an eighth of stock's drain) waits for the batch's bulk delete.
+        current_attempt.defer_unlink_id = mail_id
+        try:
+            return super()._postprocess_sent_message(
+                success_pids, failure_reason=failure_reason, failure_type=failure_type
+            )
+        finally:
+            current_attempt.defer_unlink_id = None
+
+    def unlink(self):
+        defer_id = getattr(current_attempt, "defer_unlink_id", None)
+        if defer_id and self.ids == [defer_id] and self.auto_delete:
+            current_attempt.deferred_deletes.append(defer_id)
+            return True
+        return super().unlink()
+
+    def _mds_delete_sent(self, ids, auto_commit):
+        """The bulk auto-delete of a batch's sent mails (`ids`, emptied):
+        one unlink instead of one per mail. Only a cleanup: their outcome is
+        recorded (committed, with auto_commit) and their journal rows kept.
+        With auto_commit it runs in a transaction of its own; should it fail
+        (another runner deleting the same leftovers), the mails stay, sent,
+        for the next queue run to delete."""
+        if not ids:
+            return
+        mail_ids = list(ids)
+        ids.clear()
+        if not auto_commit:
+            self._mds_unlink_sent(mail_ids)
+            return
+        try:
+            self._mds_unlink_sent(mail_ids)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        except psycopg2.Error as exc:
+            self.env.cr.rollback()
+            _logger.info(
+                "Sent mails %s not deleted yet (%s): the next queue run deletes them", mail_ids[:5], exc
+            )
+
+    def _mds_unlink_sent(self, mail_ids):
+        # Still sent and auto-delete: a mail retried by hand meanwhile
+        # (Retry on a sent mail) is no longer the one that was sent.
+        mails = self.sudo().browse(mail_ids).exists()
+        mails = mails.filtered(lambda mail: mail.state == "sent" and mail.auto_delete)
+        # Stock's unlink: the message of a non-notification mail goes too.
+        return mails.unlink() if mails else True
+
+    @api.model
+    def _mds_delete_sent_leftovers(self):
+        """Sent auto-delete mails a runner could not delete (stopped between
+        their outcome's commit and the batch's bulk delete): deleted now, as
+        stock would have right after sending them."""
+        leftovers = self.sudo().search(
+            [("state", "=", "sent"), ("auto_delete", "=", True)], limit=_DELETE_CHUNK * 10
         )
+        if leftovers:
+            self._mds_unlink_sent(leftovers.ids)
 
     # ------------------------------------------------------------------
     # Attempt bookkeeping
@@ -532,12 +642,24 @@ class MailMail(models.Model):
         recipients += [partner.email or partner.name for partner in mail.recipient_ids]
         company = False
         document_name = mail.record_name
+        current_attempt.document = None
         if mail.model and mail.model in self.env and mail.res_id:
             document = self.env[mail.model].sudo().browse(mail.res_id).exists()
             if document:
                 company = "company_id" in document._fields and document.company_id.id
                 document_name = document.display_name
+                # Found in this transaction: the outcome's hooks need not
+                # look again (_mds_document).
+                current_attempt.document = document
         subtype = mail.mail_message_id.subtype_id
+        # Whether a subtype is internal: read once per batch, not per mail.
+        memo = getattr(current_attempt, "batch_memo", None)
+        if memo is None:
+            internal = subtype.internal
+        else:
+            internal = memo.get(("subtype_internal", subtype.id))
+            if internal is None:
+                internal = memo[("subtype_internal", subtype.id)] = bool(subtype.internal)
         return {
             "company_id": company or False,
             # The person behind the attempt: the sender, or who retried it.
@@ -556,10 +678,7 @@ class MailMail(models.Model):
             # Internal notes (the failure note itself, tracking) are not
             # emails of the document to its customer.
             "is_document_email": bool(
-                mail.model
-                and mail.res_id
-                and not subtype.internal
-                and mail.message_type in DOCUMENT_MESSAGE_TYPES
+                mail.model and mail.res_id and not internal and mail.message_type in DOCUMENT_MESSAGE_TYPES
             ),
         }
 
@@ -701,7 +820,11 @@ class MailMail(models.Model):
                 }
             )
         Log = self.env["mail.delivery.log"]
-        Log._log_attempt(snapshot, "sent", attachments="\n".join(attachment_lines or []))
+        # The mail is there (auto-delete waits for the batch's bulk delete),
+        # so is its message: the journal need not check it.
+        Log.with_context(mds_message_exists=bool(mail))._log_attempt(
+            snapshot, "sent", attachments="\n".join(attachment_lines or [])
+        )
         for address, (code, reply) in (refused or {}).items():
             # The server took the mail but refused some of its recipients.
             reply = "%s %s" % (code, reply.decode(errors="replace") if isinstance(reply, bytes) else reply)
@@ -787,6 +910,7 @@ class MailMail(models.Model):
                 review_needed=True,
             )
             mail._mds_document_failed(snapshot, reason)
+            current_attempt.document = None
         return stale
 
     # ------------------------------------------------------------------
@@ -798,6 +922,9 @@ class MailMail(models.Model):
             return None
         if not hasattr(self.env[model], "_mds_email_failed"):
             return None
+        known = getattr(current_attempt, "document", None)
+        if known is not None and known._name == model and known.id == res_id:
+            return known
         return self.env[model].sudo().browse(res_id).exists() or None
 
     def _mds_document_failed(self, snapshot, reason):

@@ -20,3 +20,4 @@ from . import test_hostile_input
 from . import test_templates
 from . import test_bounce
 from . import test_mail_claim
+from . import test_mail_drain

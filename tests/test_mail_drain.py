@@ -1,0 +1,135 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The queue drain's batch work: the auto-delete of sent mails in one bulk
+delete per chunk (stock deletes each mail right after sending it: a flush of
+everything, ir.default and ir.model.data cleanups and a DELETE per mail), the
+mail server's size limit read once per batch; the guarantees unchanged."""
+
+from unittest.mock import patch
+
+from odoo.addons.base.models.ir_mail_server import IrMailServer as BaseIrMailServer
+from odoo.sql_db import Cursor
+from odoo.tools import mute_logger
+
+from .common import real_smtp_delivery
+from .outbox_common import MUTED, MailCase
+from .smtp_server import ACCEPT
+
+PDF = b"%PDF-1.4\n" + b"0" * 5000 + b"\n%%EOF\n"
+
+
+class TestMailDrain(MailCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.order = cls.env["sale.order"].create({"partner_id": cls.customer.id})
+
+    def queue(self, count, auto_delete=True):
+        Mail = self.env["mail.mail"]
+        for number in range(count):
+            # The PDF belongs to the document, as a sent quotation's does:
+            # stock then checks it against the server's size limit.
+            attachment = self.env["ir.attachment"].create(
+                {"name": "Q%d.pdf" % number, "raw": PDF, "res_model": "sale.order", "res_id": self.order.id}
+            )
+            Mail |= Mail.create(
+                {
+                    "subject": "Quotation %d" % number,
+                    "email_from": "sales@example.com",
+                    "body_html": "<p>Your quotation.</p>",
+                    "recipient_ids": [(4, self.customer.id)],
+                    "model": "sale.order",
+                    "res_id": self.order.id,
+                    "auto_delete": auto_delete,
+                    "attachment_ids": [(4, attachment.id)],
+                }
+            )
+        return Mail
+
+    def drain(self):
+        """process_email_queue through the real server; the DELETE
+        statements on mail_mail and the reads of the server's size limit."""
+        counts = {"delete": 0, "max_size": 0}
+        real_execute, real_max_size = Cursor.execute, BaseIrMailServer._get_max_email_size
+
+        # Spies: the real methods run, the calls are only counted.
+        def counting_execute(cr, query, *args, **kwargs):
+            code = getattr(query, "code", query)
+            if isinstance(code, str) and code.lstrip().upper().startswith('DELETE FROM "MAIL_MAIL"'):
+                counts["delete"] += 1
+            return real_execute(cr, query, *args, **kwargs)
+
+        def counting_max_size(server):
+            counts["max_size"] += 1
+            return real_max_size(server)
+
+        self.env.flush_all()
+        with (
+            patch.object(Cursor, "execute", counting_execute),
+            patch.object(BaseIrMailServer, "_get_max_email_size", counting_max_size),
+            real_smtp_delivery(),
+        ):
+            self.env["mail.mail"].process_email_queue()
+        return counts
+
+    def test_sent_auto_delete_mails_go_in_one_delete(self):
+        mails = self.queue(6)
+        counts = self.drain()
+        self.assertEqual(len(self.smtp.received), 6)
+        self.assertFalse(mails.exists(), "every sent auto-delete mail is deleted")
+        self.assertEqual(counts["delete"], 1, "one DELETE for the batch, not one per mail")
+        self.assertEqual(counts["max_size"], 1, "the size limit read once for the batch")
+        # The journal outlives them: one sent row per attempt.
+        for mail_id in mails.ids:
+            rows = self.journal(mail_id)
+            self.assertEqual(rows.mapped("state"), ["sent"])
+            self.assertRegex(rows.attachments, r"^Q\d\.pdf \| %d bytes" % len(PDF))
+
+    def test_failed_and_kept_mails_are_not_deleted(self):
+        kept = self.queue(2, auto_delete=False)
+        refused = self.queue(1)
+        deleted = self.queue(1)
+        # The batch goes in id order: the third mail is refused for good.
+        self.smtp.script(ACCEPT, ACCEPT, "554 5.7.1 Message refused", ACCEPT)
+        with mute_logger(*MUTED):
+            counts = self.drain()
+        self.assertEqual(len(self.smtp.received), 3)
+        self.assertEqual(counts["delete"], 1)
+        self.assertEqual(kept.mapped("state"), ["sent", "sent"])
+        self.assertEqual(refused.state, "exception")
+        self.assertFalse(deleted.exists())
+        self.assertEqual(self.journal(refused.id).mapped("state"), ["failed"])
+        self.assertEqual(self.journal(deleted.id).mapped("state"), ["sent"])
+
+    def test_sent_mails_left_behind_are_deleted_by_the_next_run(self):
+        """A runner stopped between a mail's committed outcome and the
+        batch's bulk delete leaves it sent: the next queue run deletes it,
+        as stock would have right after sending it. A sent mail that is not
+        auto-deleted stays."""
+        left = self.make_mail(auto_delete=True)
+        kept = self.make_mail(auto_delete=False)
+        (left | kept).write({"state": "sent"})
+        self.process_queue()
+        self.assertFalse(left.exists())
+        self.assertEqual(kept.state, "sent")
+
+    def test_a_failed_claim_never_costs_the_previous_outcome(self):
+        """The next mail is claimed in the transaction of the previous
+        mail's outcome (one commit per mail): a claim that fails (another
+        runner's newer commit, or anything else) is rolled back alone."""
+        done, following = self.make_mail(), self.make_mail()
+        done.write({"failure_reason": "the outcome of the previous mail"})
+
+        def failing_claim(mails, limit=None, due=False, states=("outgoing",)):
+            mails.env.cr.execute("SELECT 1 / 0")
+
+        Mail = type(self.env["mail.mail"])
+        with patch.object(Mail, "_mds_claim", failing_claim), mute_logger("odoo.sql_db"):
+            self.assertIsNone(following._mds_claim_with_outcome())
+        # The transaction goes on with the outcome in it.
+        self.env.cr.execute("SELECT failure_reason FROM mail_mail WHERE id = %s", [done.id])
+        self.assertEqual(self.env.cr.fetchone()[0], "the outcome of the previous mail")
+        # Without a failure the next mail is claimed: in flight, attempt 1.
+        self.assertEqual(following._mds_claim_with_outcome(), following)
+        self.assertTrue(following.sending_started_date)
+        self.assertEqual(following.attempt_count, 1)
