@@ -1,7 +1,8 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""A database with the addon installed, for the scripts that drive real Odoo
-processes (dev/stress.py, dev/bench_runners.py)."""
+"""A database with the addon installed, and the Odoo processes that run the
+queue on it, for the scripts that drive real Odoo processes (dev/stress.py,
+dev/bench_runners.py)."""
 
 import os
 import socket
@@ -43,4 +44,20 @@ def make_addon_database(target, log_path, from_db=None):
             check=True,
             stdout=log,
             stderr=subprocess.STDOUT,
+        )
+
+
+def start_stress_worker(db, step, log_path, **env):
+    """An `odoo shell` process on `db` running dev/stress_worker.py's `step`
+    (its settings in `env`), its output in `log_path`. dev/odoo execs
+    odoo-bin: the process's pid is the runner's (host:pid)."""
+    env = dict(os.environ, MDS_STRESS_STEP=step, **{key: str(value) for key, value in env.items()})
+    with open(log_path, "w") as log, open(os.path.join(ROOT, "dev/stress_worker.py")) as script:
+        return subprocess.Popen(
+            [os.path.join(ROOT, "dev/odoo"), "shell", "-d", db, "--max-cron-threads=0", "--log-level=warn"],
+            stdin=script,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
         )

@@ -33,7 +33,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-from addon_database import make_addon_database  # noqa: E402 (dev/, the script's own folder)
+from addon_database import make_addon_database, start_stress_worker  # noqa: E402 (dev/, the script's own folder)
 from smtp_server import ScriptedSmtpServer  # noqa: E402
 
 
@@ -61,24 +61,7 @@ class Bench:
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
     def odoo_shell(self, db, step, log_name, **env):
-        env = dict(os.environ, MDS_STRESS_STEP=step, **{k: str(v) for k, v in env.items()})
-        log = open(os.path.join(self.tmp, log_name), "w")
-        with open(os.path.join(ROOT, "dev/stress_worker.py")) as script:
-            return subprocess.Popen(
-                [
-                    os.path.join(ROOT, "dev/odoo"),
-                    "shell",
-                    "-d",
-                    db,
-                    "--max-cron-threads=0",
-                    "--log-level=warn",
-                ],
-                stdin=script,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                start_new_session=True,
-            )
+        return start_stress_worker(db, step, os.path.join(self.tmp, log_name), **env)
 
     def prepare(self):
         """The base database: addon installed, the mails queued, once."""

@@ -49,7 +49,7 @@ import psycopg2
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-from addon_database import make_addon_database  # noqa: E402 (dev/, the script's own folder)
+from addon_database import make_addon_database, start_stress_worker  # noqa: E402 (dev/, the script's own folder)
 from smtp_server import ACCEPT, ACCEPT_THEN_STALL, DROP, STALL, ScriptedSmtpServer  # noqa: E402
 
 #: The bad day the full run simulates: share of DATA commands per answer.
@@ -101,29 +101,12 @@ class Run:
 
     def start_worker(self, step, **env):
         self.workers_started += 1
-        env = dict(os.environ, MDS_STRESS_STEP=step, **{k: str(v) for k, v in env.items()})
-        log = open(os.path.join(self.tmp, "worker-%d-%s.log" % (self.workers_started, step)), "w")
-        with open(os.path.join(ROOT, "dev/stress_worker.py")) as script:
-            # dev/odoo execs odoo-bin: this pid is the runner's (host:pid).
-            worker = subprocess.Popen(
-                [
-                    os.path.join(ROOT, "dev/odoo"),
-                    "shell",
-                    "-d",
-                    self.db,
-                    "--max-cron-threads=0",
-                    "--log-level=warn",
-                ],
-                stdin=script,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                start_new_session=True,
-            )
-        worker.log_name = log.name
+        log_name = os.path.join(self.tmp, "worker-%d-%s.log" % (self.workers_started, step))
+        worker = start_stress_worker(self.db, step, log_name, **env)
+        worker.log_name = log_name
         self.workers.append(worker)
-        self.logs.append(log.name)
-        self.worker, self.worker_log = worker, log.name
+        self.logs.append(log_name)
+        self.worker, self.worker_log = worker, log_name
         return worker
 
     def wait_worker(self, timeout, worker=None):

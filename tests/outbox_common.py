@@ -26,6 +26,17 @@ class MailCase(SmtpCase):
             {"name": "Outbox Customer", "email": "customer@example.com"}
         )
         cls.product = cls.env.ref("product.product_product_4")
+        cls.activity_type = cls.env.ref("mail_document_send.mail_activity_type_email_failed")
+
+    def state_of(self, record):
+        """The document's delivery state as the database has it now."""
+        record.invalidate_recordset(["email_delivery_state"])
+        return record.email_delivery_state
+
+    def failure_activities(self, record):
+        """The document's "Email failed" to-dos as the database has them now."""
+        record.invalidate_recordset(["activity_ids"])
+        return record.activity_ids.filtered(lambda activity: activity.activity_type_id == self.activity_type)
 
     def make_mail(self, **values):
         vals = {

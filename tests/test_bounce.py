@@ -48,7 +48,6 @@ class TestBounce(MailCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.activity_type = cls.env.ref("mail_document_send.mail_activity_type_email_failed")
         cls.salesperson = new_test_user(
             cls.env,
             login="sam_bounce",
@@ -57,14 +56,6 @@ class TestBounce(MailCase):
             groups="sales_team.group_sale_salesman",
             notification_type="inbox",
         )
-
-    def state_of(self, record):
-        record.invalidate_recordset(["email_delivery_state"])
-        return record.email_delivery_state
-
-    def activities(self, record):
-        record.invalidate_recordset(["activity_ids"])
-        return record.activity_ids.filtered(lambda activity: activity.activity_type_id == self.activity_type)
 
     def bounce_rows(self, record, state=("bounced", "delayed")):
         return self.env["mail.delivery.log"].search(
@@ -107,7 +98,7 @@ class TestBounce(MailCase):
         )
         self.assertEqual((row.mail_id, row.attempt), (sent_row.mail_id, sent_row.attempt))
         # One note, one to-do for the salesperson, saying why.
-        activity = self.activities(order)
+        activity = self.failure_activities(order)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.salesperson)
         self.assertIn("refused the email", str(activity.note))
@@ -123,13 +114,13 @@ class TestBounce(MailCase):
         # The same DSN delivered twice (a gateway retry): nothing more.
         self.receive(dsn_for("postfix_real_refused.eml", message.message_id, self.customer.email))
         self.assertEqual(len(self.bounce_rows(order)), 1)
-        self.assertEqual(len(self.activities(order)), 1)
+        self.assertEqual(len(self.failure_activities(order)), 1)
         self.assertEqual(len(order.message_ids), messages_before + 1)
 
         # The address fixed, the document sent again: sent, to-do closed.
         self.post_document(order, self.customer)
         self.assertEqual(self.state_of(order), "sent")
-        self.assertFalse(self.activities(order))
+        self.assertFalse(self.failure_activities(order))
         self.assertIn("was delivered", str(order.message_ids[0].body))
 
     def test_soft_bounce_is_journalled_only(self):
@@ -144,7 +135,7 @@ class TestBounce(MailCase):
         self.assertEqual(row.recipients, "customer@example.com")
         self.assertIn("4.7.1", row.dsn_diagnostic)
         self.assertEqual(self.state_of(order), "sent")
-        self.assertFalse(self.activities(order))
+        self.assertFalse(self.failure_activities(order))
         self.assertEqual(len(order.message_ids), messages_before)
         # Stock would have counted the warning as a bounce.
         self.assertEqual(self.customer.message_bounce, 0)
@@ -154,7 +145,7 @@ class TestBounce(MailCase):
         self.receive(dsn_for("postfix_expired.eml", message.message_id, self.customer.email))
         self.assertEqual(self.state_of(order), "bounced")
         self.assertEqual(self.bounce_rows(order).mapped("state"), ["delayed", "bounced"])
-        self.assertEqual(len(self.activities(order)), 1)
+        self.assertEqual(len(self.failure_activities(order)), 1)
 
     def test_one_of_three_recipients_bounces(self):
         order = self.make_order(user_id=self.salesperson.id)
@@ -172,7 +163,7 @@ class TestBounce(MailCase):
             (row.recipients, row.mail_id, row.state), ("gone@example.com", to_gone.id, "bounced")
         )
         self.assertEqual(self.state_of(order), "bounced")
-        self.assertEqual(len(self.activities(order)), 1)
+        self.assertEqual(len(self.failure_activities(order)), 1)
         status = {n.res_partner_id: n.notification_status for n in message.notification_ids}
         self.assertEqual((status[gone], status[buyer], status[self.customer]), ("bounce", "sent", "sent"))
         self.assertEqual((gone.message_bounce, buyer.message_bounce), (1, 0))
@@ -182,13 +173,13 @@ class TestBounce(MailCase):
         to_buyer.mark_outgoing()
         self.send(to_buyer)
         self.assertEqual(self.state_of(order), "bounced")
-        self.assertEqual(len(self.activities(order)), 1)
+        self.assertEqual(len(self.failure_activities(order)), 1)
         # The address fixed, that recipient's mail retried: sent, to-do closed.
         gone.email = "back@example.com"
         to_gone.mark_outgoing()
         self.send(to_gone)
         self.assertEqual(self.state_of(order), "sent")
-        self.assertFalse(self.activities(order))
+        self.assertFalse(self.failure_activities(order))
 
     def test_invoice_bounce_from_exchange_online(self):
         # Microsoft 365 rewrote the Message-ID; the sender's one is in
@@ -205,7 +196,7 @@ class TestBounce(MailCase):
         self.assertIn(invoice, self.env["account.move"].search([("email_delivery_state", "=", "bounced")]))
         (row,) = self.bounce_rows(invoice)
         self.assertEqual(row.dsn_status, "5.1.10")
-        self.assertEqual(self.activities(invoice).user_id, self.salesperson)
+        self.assertEqual(self.failure_activities(invoice).user_id, self.salesperson)
 
     def test_bounce_of_an_earlier_email_leaves_the_last_one_sent(self):
         order = self.make_order(user_id=self.salesperson.id)
@@ -218,7 +209,9 @@ class TestBounce(MailCase):
         self.assertEqual((row.state, row.message_id), ("bounced", first.message_id))
         self.assertEqual(self.state_of(order), "sent")
         self.assertIn("could not be delivered", str(order.message_ids[0].body))
-        self.assertFalse(self.activities(order), "no to-do on a document whose last email went through")
+        self.assertFalse(
+            self.failure_activities(order), "no to-do on a document whose last email went through"
+        )
 
     def test_unknown_message_id_changes_nothing(self):
         order = self.make_order(user_id=self.salesperson.id)
@@ -233,7 +226,7 @@ class TestBounce(MailCase):
         self.assertIn("no email of ours has that Message-ID, nothing changed", "\n".join(logs.output))
         self.assertEqual(self.env["mail.delivery.log"].search_count([]), journal)
         self.assertEqual(self.state_of(order), "sent")
-        self.assertFalse(self.activities(order))
+        self.assertFalse(self.failure_activities(order))
         self.assertEqual(len(order.message_ids), messages_before)
 
     def test_recipient_the_mail_was_not_sent_to_changes_nothing(self):
@@ -251,7 +244,7 @@ class TestBounce(MailCase):
         self.assertIn("was not sent to stranger@example.com, nothing changed", "\n".join(logs.output))
         self.assertEqual(self.env["mail.delivery.log"].search_count([]), journal)
         self.assertEqual(self.state_of(order), "sent")
-        self.assertFalse(self.activities(order))
+        self.assertFalse(self.failure_activities(order))
         self.assertEqual(len(order.message_ids), messages_before)
         self.assertEqual((stranger.message_bounce, self.customer.message_bounce), (0, 0))
         self.assertEqual(self.notification_of(message, self.customer).notification_status, "sent")

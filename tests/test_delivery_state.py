@@ -9,7 +9,6 @@ class TestDeliveryState(MailCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.activity_type = cls.env.ref("mail_document_send.mail_activity_type_email_failed")
         cls.salesperson = new_test_user(
             cls.env,
             login="sam_mds",
@@ -26,13 +25,6 @@ class TestDeliveryState(MailCase):
             groups="sales_team.group_sale_salesman",
             notification_type="inbox",
         )
-
-    def state_of(self, record):
-        record.invalidate_recordset(["email_delivery_state"])
-        return record.email_delivery_state
-
-    def failure_activities(self, record):
-        return record.activity_ids.filtered(lambda activity: activity.activity_type_id == self.activity_type)
 
     def assert_lifecycle(self, record):
         model = record._name
