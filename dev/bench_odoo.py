@@ -4,7 +4,7 @@
 dev/bench.py: the same code on the stock database and on the addon's.
 
 What to do comes from the environment (odoo shell takes no script
-arguments): MDS_BENCH_STEP (prepare | measure | invoice_composer | profile),
+arguments): MDS_BENCH_STEP (prepare | measure | invoice_composer | profile | drain),
 MDS_BENCH_OUT (JSON written there), MDS_BENCH_SMTP_PORT, MDS_BENCH_PDF (the
 ~30 KB quotation PDF every queued mail carries), MDS_BENCH_WARM,
 MDS_BENCH_MAILS ("100,500"), MDS_BENCH_INVOICES, and for the profile
@@ -452,10 +452,24 @@ def profile(out):
     json.dump(drain(count, pdf, profile_to=os.environ["MDS_BENCH_PROFILE"]), out)
 
 
+def drains_only(out):
+    """(b) alone, for dev/drain_probe.py: the drains of MDS_BENCH_MAILS."""
+    use_server(int(os.environ["MDS_BENCH_SMTP_PORT"]))
+    with open(os.environ["MDS_BENCH_PDF"], "rb") as handle:
+        pdf = handle.read()
+    json.dump([drain(int(count), pdf) for count in os.environ["MDS_BENCH_MAILS"].split(",")], out)
+
+
 def main():
     serve_http()
     step = os.environ["MDS_BENCH_STEP"]
-    steps = {"prepare": prepare, "measure": measure, "invoice_composer": invoice_composer, "profile": profile}
+    steps = {
+        "prepare": prepare,
+        "measure": measure,
+        "invoice_composer": invoice_composer,
+        "profile": profile,
+        "drain": drains_only,
+    }
     with open(os.environ["MDS_BENCH_OUT"], "w") as out:
         steps[step](out)
     env.cr.commit()  # noqa: F821

@@ -103,13 +103,30 @@ class IrMailServer(models.Model):
         # Asked for every mail with an attachment of a document: within a
         # batch (mail.mail._mds_send_batch) read once per server, not once per
         # mail (each mail's commit empties the ORM cache).
+        return self._mds_batch_memo(("max_email_size", self.id), super()._get_max_email_size)
+
+    def _mds_batch_memo(self, key, compute):
+        """`compute()` once per queue batch (mail.mail._mds_send_batch):
+        each mail's commit empties the ORM cache, and what is asked for
+        every mail would be recomputed for every mail."""
         memo = getattr(current_attempt, "batch_memo", None)
         if memo is None:
-            return super()._get_max_email_size()
-        key = ("max_email_size", self.id)
+            return compute()
         if key not in memo:
-            memo[key] = super()._get_max_email_size()
+            memo[key] = compute()
         return memo[key]
+
+    @api.model
+    def _get_default_bounce_address(self):
+        # Asked by _prepare_email_message for every mail: the company's
+        # bounce address, recomputed from its alias domain each time.
+        return self._mds_batch_memo(
+            ("bounce_address", self.env.company.id), super()._get_default_bounce_address
+        )
+
+    @api.model
+    def _get_default_from_address(self):
+        return self._mds_batch_memo(("from_address", self.env.company.id), super()._get_default_from_address)
 
     @api.model
     def send_email(

@@ -1,20 +1,25 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import email.generator
+import functools
+import io
 import logging
 import smtplib
 import threading
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models, tools
+from odoo import modules as odoo_modules
+from odoo.addons.base.models.ir_mail_server import MailDeliveryException
 from odoo.exceptions import AccessError
 from odoo.modules.registry import Registry
 
 from ..delivery import attempt as attempt_rules
-from ..delivery import smtp_failure
+from ..delivery import smtp_failure, smtp_send
 from ..delivery.attempt import attachment_line
 from .ir_mail_server import arm_attempt, current_attempt, disarm_attempt
-from .mail_delivery_state_mixin import DOCUMENT_MESSAGE_TYPES
+from .mail_delivery_state_mixin import DOCUMENT_MESSAGE_TYPES, FAILED_ACTIVITY_XMLID
 
 _logger = logging.getLogger(__name__)
 
@@ -36,6 +41,8 @@ _QUEUE_KEY = "mail_document_send_queue_run"
 _CLAIM_TRIES = 5
 #: Sent auto-delete mails deleted together, once their outcomes are committed.
 _DELETE_CHUNK = 100
+#: Mails read and prepared together by the fast lane (_mds_prepare_lane).
+_LANE_CHUNK = 50
 #: Stock failure types a mail.notification accepts (mail_notification.py:39).
 _NOTIFICATION_FAILURE_TYPES = (
     "unknown",
@@ -65,6 +72,97 @@ class _StockFailureLogFilter(logging.Filter):
 _stock_logger = logging.getLogger("odoo.addons.mail.models.mail_mail")
 if not any(isinstance(flt, _StockFailureLogFilter) for flt in _stock_logger.filters):
     _stock_logger.addFilter(_StockFailureLogFilter())
+
+
+def _mds_flatten(message, smtp_from, smtp_to_list):
+    """The bytes smtplib's send_message makes of `message`, for sendmail:
+    serialized ahead, while the previous mail is on the wire. Only the
+    plain case (ASCII envelope, no Bcc, not a resend); None otherwise, and
+    send_message does it all at send time."""
+    try:
+        "".join([smtp_from, *smtp_to_list]).encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    if any(name in message for name in ("Bcc", "Resent-Bcc", "Resent-Date")):
+        return None
+    with io.BytesIO() as flat:
+        email.generator.BytesGenerator(flat).flatten(message, linesep="\r\n")
+        return flat.getvalue()
+
+
+#: Modules whose overrides the fast lane knows (it stands in for them).
+_FAST_LANE_KNOWN_MODULES = (
+    "odoo.models",
+    "odoo.addons.base.",
+    "odoo.addons.mail.",
+    "odoo.addons.mail_document_send.",
+)
+#: What the fast lane does instead of calling it: on mail.mail, a sent
+#: mail's bookkeeping; on ir.mail_server, the exchange with the server.
+_FAST_LANE_BYPASSED = (
+    "_send",
+    "_postprocess_sent_message",
+    "write",
+    "send_email",
+)
+
+
+def _stock_send_hooks_only(cls):
+    """Whether what the fast lane bypasses is only extended by the modules
+    it knows. Another addon extending it (mass_mailing's traces, a module
+    logging send_email) keeps every mail on the stock path. Known per
+    registry class (rebuilt with the registry)."""
+    known = cls.__dict__.get("_mds_fast_lane_ok")
+    if known is None:
+        mail_server_class = cls.pool["ir.mail_server"] if getattr(cls, "pool", None) else object
+        known = not any(
+            name in klass.__dict__ and not (klass.__module__ or "").startswith(_FAST_LANE_KNOWN_MODULES)
+            for klass in (*cls.__mro__, *mail_server_class.__mro__)
+            for name in _FAST_LANE_BYPASSED
+        )
+        cls._mds_fast_lane_ok = known
+    return known
+
+
+class _FastLane:
+    """The batch's plain mails read and prepared by chunks
+    (mail.mail._mds_prepare_lane); each one built while the previous one is
+    with the server (build_next)."""
+
+    def __init__(self, mails, mail_server, alias_domain_id):
+        self.mails, self.mail_server, self.alias_domain_id = mails, mail_server, alias_domain_id
+        self.prepared = {}
+
+    def take(self, mail, pending, before_claim):
+        """What was prepared for `mail`, just claimed, if the claim found it
+        unchanged since (`before_claim`: its write date then); None: the
+        stock path sends it, read afresh."""
+        entry = self.prepared.pop(mail.id, None)
+        if entry is None:
+            # Read after this mail's claim: its data is the claimed one; the
+            # chunk's others are checked at their claim.
+            chunk = self.mails.browse([mail.id] + pending[: _LANE_CHUNK - 1])
+            self.prepared = chunk._mds_prepare_lane(self.mail_server)
+            return self.prepared.pop(mail.id, None)
+        return entry if entry["write_date"] == before_claim else None
+
+    def build_next(self, pending, session):
+        """While the server digests a mail: the next one read (with its
+        chunk), built and serialized, ready for its claim. What fails here
+        is left to the stock path, which records it."""
+        if not pending:
+            return
+        following_id = pending[0]
+        if following_id not in self.prepared:
+            self.prepared = self.mails.browse(pending[:_LANE_CHUNK])._mds_prepare_lane(self.mail_server)
+        following = self.prepared.get(following_id)
+        if following is not None and "wire" not in following:
+            try:
+                following["wire"] = self.mails.browse(following_id)._mds_wire_prepared(
+                    following, self.alias_domain_id, session
+                )
+            except Exception:  # noqa: BLE001
+                self.prepared.pop(following_id, None)
 
 
 def _close_smtp_session(session):
@@ -347,14 +445,21 @@ class MailMail(models.Model):
         )
         deferred = current_attempt.deferred_deletes = []
         current_attempt.batch_memo = {}
-        claimed = None
+        claimed = outcome = None
+        # `seen`: what each claim found (write date, attempt number).
+        seen = {}
+        lane = (
+            _FastLane(self, mail_server, alias_domain_id)
+            if connect_error is None and _stock_send_hooks_only(type(self))
+            else None
+        )
         try:
             while pending:
                 # The first mail of the batch nobody else has: claimed, and
                 # with auto_commit the claim committed, before anything else
                 # (or claimed with the previous mail's outcome, below).
                 if claimed is None:
-                    claimed = self.browse(pending)._mds_claim_next(auto_commit is True)
+                    claimed = self.browse(pending)._mds_claim_next(auto_commit is True, seen=seen)
                 mail = claimed
                 claimed = None
                 if not mail:
@@ -370,14 +475,39 @@ class MailMail(models.Model):
                         own_sessions.append(session)
                     except Exception as exc:  # noqa: BLE001
                         connect_error = exc
-                session = mail._mds_send_one(
-                    session, connect_error, auto_commit, raise_exception, alias_domain_id, mail_server
+                before_claim, attempt = seen.pop(mail.id, (None, None))
+                # Without a session of the batch's (a bare _send() call),
+                # stock's send_email connects for each mail itself.
+                prepared = (
+                    lane.take(mail, pending, before_claim)
+                    if lane and connect_error is None and session is not None
+                    else None
                 )
+                if prepared is not None:
+                    session, outcome = mail._mds_send_prepared(
+                        prepared,
+                        attempt,
+                        session,
+                        auto_commit,
+                        raise_exception,
+                        alias_domain_id,
+                        mail_server,
+                        while_sending=functools.partial(lane.build_next, pending, session),
+                        outcome_later=auto_commit is True and bool(pending),
+                    )
+                else:
+                    # Changed since it was read, or nothing plain about it.
+                    session = mail._mds_send_one(
+                        session, connect_error, auto_commit, raise_exception, alias_domain_id, mail_server
+                    )
                 if auto_commit is True:
                     if post_send_callback:
                         post_send_callback([mail.id])
                     if pending:
-                        claimed = self.browse(pending)._mds_claim_with_outcome()
+                        # A failed claim rolls back to its savepoint, set after
+                        # the outcome: the outcome stays.
+                        claimed = self.browse(pending)._mds_claim_with_outcome(seen=seen, outcome=outcome)
+                    outcome = None
                     # One commit per mail: this mail's outcome, and the
                     # next mail's claim, on record before its SMTP exchange.
                     self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -397,10 +527,301 @@ class MailMail(models.Model):
         return True
 
     # ------------------------------------------------------------------
+    # The fast lane: stock's per-mail steps on data read by chunks
+    # ------------------------------------------------------------------
+    def _mds_prepare_lane(self, mail_server):
+        """{mail id: what its send needs}, for the mails of a chunk whose
+        email stock would build as one message: read together (a few
+        queries for the chunk, not a few dozen per mail; each mail's commit
+        empties the ORM cache) and prepared by stock's own
+        _prepare_outgoing_list. Mails left out (several messages, a
+        preparation error) go through the stock path, which records what
+        goes wrong. Each entry keeps the write date read: a mail changed
+        before its claim is prepared again, by the stock path."""
+        lane = {}
+        mails = self.exists()
+        if not mails:
+            return lane
+        with_unfollow = mails.filtered(lambda mail: mail.body_html and "/mail/unfollow" in mail.body_html)
+        follower_status = (
+            self.env["mail.followers"]._get_mail_recipients_follower_status(with_unfollow.ids)
+            if with_unfollow
+            else None
+        )
+        documents = {}
+        by_model = {}
+        for mail in mails:
+            if mail.model and mail.res_id and mail.model in self.env:
+                by_model.setdefault(mail.model, set()).add(mail.res_id)
+        for model, res_ids in by_model.items():
+            found = self.env[model].sudo().browse(res_ids).exists()
+            documents.update(((model, document.id), document) for document in found)
+        todo = self._mds_documents_with_failure_todo(by_model)
+        for mail in mails:
+            try:
+                email_list = mail._prepare_outgoing_list(
+                    mail_server=mail_server or mail.mail_server_id,
+                    recipients_follower_status=follower_status,
+                )
+            except Exception:  # noqa: BLE001
+                # The stock path meets it again, and records it.
+                _logger.info("mail.mail %s left to the stock path", mail.id, exc_info=True)
+                continue
+            if len(email_list) != 1:
+                continue
+            emails_from = tools.mail.email_split_and_format_normalize(mail.email_from)
+            lane[mail.id] = {
+                "write_date": mail.write_date,
+                "email": email_list[0],
+                "email_from": emails_from[0] if emails_from else mail.email_from,
+                "mail_server_id": mail.mail_server_id.id,
+                "is_notification": mail.is_notification,
+                "auto_delete": mail.auto_delete,
+                "snapshot": mail._mds_snapshot(None, documents=documents),
+                "document_todo": (mail.model, mail.res_id) in todo,
+            }
+        current_attempt.document = None
+        return lane
+
+    def _mds_documents_with_failure_todo(self, by_model):
+        """(model, res_id) of these documents ({model: ids}) with an open
+        "email not delivered" to-do, which a delivery may close."""
+        activity_type = self.env.ref(FAILED_ACTIVITY_XMLID, raise_if_not_found=False)
+        if not activity_type or not by_model:
+            return set()
+        self.env["mail.activity"].flush_model(["res_model", "res_id", "activity_type_id"])
+        self.env.cr.execute(
+            "SELECT res_model, res_id FROM mail_activity WHERE activity_type_id = %s AND res_model = ANY(%s)"
+            " AND res_id = ANY(%s)",
+            [activity_type.id, list(by_model), [res_id for ids in by_model.values() for res_id in ids]],
+        )
+        return set(self.env.cr.fetchall())
+
+    def _mds_build_prepared(self, prepared, alias_domain_id):
+        """Stock's build_email on a prepared mail, with the context stock's
+        _send gives it; (message, the ir.mail_server to send it with, the
+        journal's attachment lines)."""
+        email = dict(prepared["email"])
+        email_to_normalized = email.pop("email_to_normalized", [])
+        if alias_domain_id:
+            alias_domain = self.env["mail.alias.domain"].sudo().browse(alias_domain_id)
+            mailer = self.env["ir.mail_server"].with_context(
+                domain_notifications_email=alias_domain.default_from_email,
+                domain_bounce_address=email["headers"].get("Return-Path") or alias_domain.bounce_email,
+                send_validated_to=email_to_normalized,
+            )
+        else:
+            mailer = self.env["ir.mail_server"].with_context(send_validated_to=email_to_normalized)
+        message = mailer.build_email(
+            email_from=prepared["email_from"],
+            email_to=email["email_to"],
+            subject=email["subject"],
+            body=email["body"],
+            body_alternative=email["body_alternative"],
+            email_cc=email["email_cc"],
+            reply_to=email["reply_to"],
+            attachments=email["attachments"],
+            message_id=email["message_id"],
+            references=email["references"],
+            object_id=email["object_id"],
+            subtype="html",
+            subtype_alternative="plain",
+            headers=email["headers"],
+        )
+        # The bytes put in the message, as build_email's own record of them.
+        lines = [attachment_line(name, data) for name, data, *_rest in email["attachments"] or []]
+        return message, mailer, lines
+
+    def _mds_send_prepared(
+        self,
+        prepared,
+        attempt,
+        session,
+        auto_commit,
+        raise_exception,
+        alias_domain_id,
+        mail_server,
+        while_sending=None,
+        outcome_later=False,
+    ):
+        """One attempt of a prepared, claimed mail: stock's build_email and
+        send_email's steps on what was prepared. The SMTP exchange
+        (_mds_smtp_exchange) runs `while_sending` (the next mail's build)
+        while the server digests this one: the server's time is not added
+        to Odoo's. What stock refuses before the server (an address, the
+        sender) goes to the stock path, which records it; a failure at the
+        server is recorded as on the stock path. Returns (session for the next mail,
+        the success's outcome statement when `outcome_later` and nothing
+        else needs it first, else None: recorded)."""
+        snapshot = dict(prepared["snapshot"], attempt=attempt, runner=attempt_rules.runner_id())
+        try:
+            wire = prepared.pop("wire", None) or self._mds_wire_prepared(prepared, alias_domain_id, session)
+        except (MemoryError, psycopg2.Error):
+            raise
+        except Exception:  # noqa: BLE001
+            # Refused before the server (no valid recipient or sender, a
+            # header that cannot be encoded): the stock path does it again
+            # and records it as stock does.
+            return (
+                self._mds_send_one(session, None, auto_commit, raise_exception, alias_domain_id, mail_server),
+                None,
+            )
+        message_id, lines = wire["message_id"], wire["lines"]
+        refused = {}
+        try:
+            # Stock's send_email does not send in a test run but for the
+            # tests that lift the flag (tests/common.py real_smtp_delivery).
+            if not odoo_modules.module.current_test:
+                refused = self._mds_smtp_exchange(session, wire, while_sending)
+        except (MemoryError, psycopg2.Error):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            code = self._mds_record_failure(exc, snapshot, lines)
+            if session is not None and not attempt_rules.session_usable(code, getattr(session, "sock", None)):
+                _close_smtp_session(session)
+                session = None
+            if raise_exception:
+                raise
+            return session, None
+        statement = self._mds_sent_statement(snapshot, message_id, lines, prepared["is_notification"])
+        memo = current_attempt.batch_memo or {}
+        todo = prepared["document_todo"] or (snapshot["model"], snapshot["res_id"]) in memo.get(
+            "failed_documents", ()
+        )
+        if outcome_later and not refused and not todo:
+            outcome = statement
+        else:
+            outcome = None
+            self._mds_execute_outcome(statement)
+            if refused:
+                self._mds_log_refused(snapshot, refused)
+            if todo:
+                self._mds_document_delivered(snapshot)
+        if prepared["auto_delete"]:
+            deferred = getattr(current_attempt, "deferred_deletes", None)
+            if deferred is not None:
+                deferred.append(self.id)
+            else:
+                self.browse(self.id).unlink()
+        _logger.info("mail.mail %s (Message-Id %s) sent", self.id, message_id)
+        return session, outcome
+
+    def _mds_wire_prepared(self, prepared, alias_domain_id, session):
+        """A prepared mail made ready for the wire: built, given its SMTP
+        envelope by stock's _prepare_email_message and, in the plain case,
+        serialized as smtplib's send_message would (_mds_flatten)."""
+        message, mailer, lines = self._mds_build_prepared(prepared, alias_domain_id)
+        smtp_from, smtp_to_list, message = mailer._prepare_email_message(message, session)
+        return {
+            "message": message,
+            "message_id": message["Message-Id"],
+            "smtp_from": smtp_from,
+            "smtp_to_list": smtp_to_list,
+            "flat": _mds_flatten(message, smtp_from, smtp_to_list),
+            "lines": lines,
+        }
+
+    def _mds_smtp_exchange(self, session, wire, while_sending):
+        """send_email's exchange with the server: the message sent up to its
+        last byte, `while_sending` run while the server digests it, then the
+        server's verdict (delivery/smtp_send.py); smtplib's send_message in
+        the unusual case (_mds_flatten). A refusal is wrapped as send_email
+        wraps it. Returns the recipients the server refused while taking
+        the mail."""
+        try:
+            if wire["flat"] is None:
+                refused = session.send_message(wire["message"], wire["smtp_from"], wire["smtp_to_list"])
+                verdict = None
+            else:
+                verdict = smtp_send.send_until_verdict(
+                    session, wire["smtp_from"], wire["smtp_to_list"], wire["flat"]
+                )
+            if while_sending:
+                try:
+                    while_sending()
+                except Exception:  # noqa: BLE001
+                    _logger.info("Preparing the next mail failed: the stock path sends it", exc_info=True)
+            return verdict() if verdict else refused
+        except smtplib.SMTPServerDisconnected:
+            raise
+        except Exception as exc:
+            text = self.env._(
+                "Mail delivery failed via SMTP server '%(server)s'.\n%(exception_name)s: %(message)s",
+                server=None,
+                exception_name=exc.__class__.__name__,
+                message=exc,
+            )
+            _logger.info(text)
+            raise MailDeliveryException(self.env._("Mail Delivery Failed"), text) from exc
+
+    def _mds_sent_statement(self, snapshot, message_id, attachment_lines, is_notification):
+        """A success's outcome, as stock's _send and
+        _postprocess_sent_message write it (mail sent, its recipients'
+        notifications sent) plus this addon's (marks cleared, journal row),
+        in one statement (query, parameters): with the next mail's claim,
+        one round trip before the mail's commit."""
+        query = """
+            UPDATE mail_message SET message_id = %(sent_message_id)s, write_date = %(sent_now)s,
+                   write_uid = %(sent_uid)s
+             WHERE id = %(sent_mail_message_id)s AND message_id IS DISTINCT FROM %(sent_message_id)s;
+            UPDATE mail_mail
+               SET state = 'sent', failure_reason = NULL,
+                   failure_class = NULL, failure_smtp_code = NULL, failure_smtp_reply = NULL,
+                   sending_started_date = NULL, sending_runner = NULL,
+                   write_date = %(sent_now)s, write_uid = %(sent_uid)s
+             WHERE id = %(sent_mail_id)s;
+            UPDATE mail_notification
+               SET notification_status = 'sent', failure_type = NULL, failure_reason = NULL
+             WHERE %(sent_is_notification)s AND mail_mail_id = %(sent_mail_id)s
+               AND notification_type = 'email' AND notification_status NOT IN ('sent', 'canceled');
+            INSERT INTO mail_delivery_log (
+                create_uid, create_date, write_uid, write_date, date, user_id, company_id, model, res_id,
+                record_name, is_document_email, mail_message_id, mail_id, message_id, recipients, subject,
+                attachments, attempt, state, runner)
+            VALUES (
+                %(sent_uid)s, %(sent_now)s, %(sent_uid)s, %(sent_now)s, %(sent_now)s, %(sent_user_id)s,
+                %(sent_company_id)s, %(sent_model)s, %(sent_res_id)s, %(sent_record_name)s,
+                %(sent_is_document_email)s, %(sent_mail_message_id)s, %(sent_mail_id)s,
+                %(sent_snapshot_message_id)s, %(sent_recipients)s, %(sent_subject)s, %(sent_attachments)s,
+                GREATEST(%(sent_attempt)s, 1 + (
+                    SELECT count(*) FROM mail_delivery_log
+                     WHERE mail_id = %(sent_mail_id)s AND state IN ('sent', 'failed'))),
+                'sent', %(sent_runner)s);
+        """
+        params = {
+            "sent_now": fields.Datetime.now(),
+            "sent_uid": self.env.uid,
+            "sent_message_id": message_id,
+            "sent_mail_id": self.id,
+            "sent_is_notification": bool(is_notification),
+            "sent_user_id": snapshot["user_id"] or None,
+            "sent_company_id": snapshot["company_id"] or None,
+            "sent_model": snapshot["model"] or None,
+            "sent_res_id": snapshot["res_id"] or None,
+            "sent_record_name": snapshot["record_name"] or None,
+            "sent_is_document_email": snapshot["is_document_email"],
+            "sent_mail_message_id": snapshot["mail_message_id"] or None,
+            "sent_snapshot_message_id": snapshot["message_id"] or None,
+            "sent_recipients": snapshot["recipients"] or None,
+            "sent_subject": snapshot["subject"] or None,
+            "sent_attachments": "\n".join(attachment_lines) or None,
+            "sent_attempt": snapshot["attempt"] or 0,
+            "sent_runner": snapshot["runner"] or None,
+        }
+        return query, params
+
+    def _mds_execute_outcome(self, statement):
+        self.env.flush_all()
+        self.env.cr.execute(*statement)
+        # What the ORM holds of these rows is stale (without a commit to
+        # empty its cache: a send inside a caller's transaction).
+        self.env.invalidate_all()
+
+    # ------------------------------------------------------------------
     # Claims: several runners (cron threads, HTTP workers, servers) on one
     # database never send the same mail
     # ------------------------------------------------------------------
-    def _mds_claim(self, limit=None, due=False, states=("outgoing",)):
+    def _mds_claim(self, limit=None, due=False, states=("outgoing",), seen=None, savepoint=None, before=None):
         """Claim, for this runner, up to `limit` of these mails (the lowest
         ids first) that are outgoing, not in flight and, when `due`, due;
         mails another transaction holds are skipped, not waited for.
@@ -414,42 +835,58 @@ class MailMail(models.Model):
         attempt count; the caller commits it before the mail server gets the
         mail. A runner that dies after the commit leaves the mark: the mail
         is set aside for review once stale (_mds_flag_interrupted), never
-        sent again blindly. Returns the claimed mails."""
+        sent again blindly. Returns the claimed mails; `seen`, a dict, gets
+        {id: (write_date before the claim, attempt number)} of each;
+        `savepoint`: the name of a savepoint set in the same statement,
+        before the claim; `before`: a statement (query, parameters) run
+        first, in the same round trip."""
         if not self.ids:
             return self.browse()
         # The claim reads the rows, not the ORM cache: pending writes first.
         self.flush_model()
         now = fields.Datetime.now()
+        before_query, before_params = before or ("", {})
         self.env.cr.execute(
-            """UPDATE mail_mail AS mail
+            before_query
+            + ('SAVEPOINT "%s"; ' % savepoint if savepoint else "")
+            # MATERIALIZED: the locking select runs once. As a subquery in
+            # FROM the planner may rescan it for each row, and each rescan
+            # skips the rows just claimed: LIMIT 1 then claimed them all.
+            + """WITH free AS MATERIALIZED (
+                     SELECT id, write_date FROM mail_mail
+                      WHERE id = ANY(%(ids)s) AND state = ANY(%(states)s) AND sending_started_date IS NULL
+                        AND (NOT %(due)s OR scheduled_date IS NULL OR scheduled_date <= %(now)s)
+                      ORDER BY id LIMIT %(limit)s
+                      FOR NO KEY UPDATE SKIP LOCKED)
+               UPDATE mail_mail AS mail
                   SET sending_started_date = %(now)s, sending_runner = %(runner)s,
                       attempt_count = COALESCE(mail.attempt_count, 0) + 1,
                       write_date = %(now)s, write_uid = %(uid)s
-                 FROM (SELECT id FROM mail_mail
-                        WHERE id = ANY(%(ids)s) AND state = ANY(%(states)s) AND sending_started_date IS NULL
-                          AND (NOT %(due)s OR scheduled_date IS NULL OR scheduled_date <= %(now)s)
-                        ORDER BY id LIMIT %(limit)s
-                        FOR NO KEY UPDATE SKIP LOCKED) AS free
+                 FROM free
                 WHERE mail.id = free.id
-            RETURNING mail.id""",
-            {
-                "now": now,
-                "runner": attempt_rules.runner_id(),
-                "uid": self.env.uid,
-                "ids": list(self.ids),
-                "due": bool(due),
-                "limit": limit,
-                "states": list(states),
-            },
+            RETURNING mail.id, free.write_date, mail.attempt_count""",
+            dict(
+                before_params,
+                now=now,
+                runner=attempt_rules.runner_id(),
+                uid=self.env.uid,
+                ids=list(self.ids),
+                due=bool(due),
+                limit=limit,
+                states=list(states),
+            ),
             log_exceptions=False,
         )
-        claimed = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
+        rows = self.env.cr.fetchall()
+        if seen is not None:
+            seen.update((mail_id, (write_date, attempt)) for mail_id, write_date, attempt in rows)
+        claimed = self.browse(sorted(row[0] for row in rows))
         claimed.invalidate_recordset(
             ["sending_started_date", "sending_runner", "attempt_count", "write_date", "write_uid"]
         )
         return claimed
 
-    def _mds_claim_next(self, auto_commit):
+    def _mds_claim_next(self, auto_commit, seen=None):
         """The first of these mails this runner may send, claimed (and, with
         `auto_commit`, committed), or an empty recordset. Only due mails when
         called from the queue; Send now and the send after a chatter post
@@ -464,11 +901,11 @@ class MailMail(models.Model):
         the request or the cron job, which then finds the mail taken."""
         due = bool(self.env.context.get(_QUEUE_KEY))
         if not auto_commit:
-            return self._mds_claim(limit=1, due=due)
+            return self._mds_claim(limit=1, due=due, seen=seen)
         for _try in range(_CLAIM_TRIES):
             self.env.cr.commit()  # pylint: disable=invalid-commit
             try:
-                claimed = self._mds_claim(limit=1, due=due)
+                claimed = self._mds_claim(limit=1, due=due, seen=seen)
             except psycopg2.errors.TransactionRollbackError:
                 self.env.cr.rollback()
                 continue
@@ -479,20 +916,28 @@ class MailMail(models.Model):
         )
         return self.browse()
 
-    def _mds_claim_with_outcome(self):
+    def _mds_claim_with_outcome(self, seen=None, outcome=None):
         """The next mail's claim, in the transaction of the previous mail's
         outcome: one commit per mail instead of two. The claim may meet
         another runner's newer commit (REPEATABLE READ): then only the claim
         is rolled back (savepoint), the outcome is committed all the same,
         and None says to claim again on a fresh snapshot (_mds_claim_next,
         in a transaction of its own, as before). Whatever the claim meets,
-        it never costs the outcome its commit."""
+        it never costs the outcome its commit. `outcome`: the previous
+        mail's outcome statement, sent with the claim (one round trip)."""
         due = bool(self.env.context.get(_QUEUE_KEY))
+        # Not cr.savepoint(): its flush and RELEASE are two more round trips
+        # per mail, and the commit that follows releases the savepoint.
+        self.env.flush_all()
         try:
-            with self.env.cr.savepoint():
-                return self._mds_claim(limit=1, due=due)
+            claimed = self._mds_claim(limit=1, due=due, seen=seen, savepoint="mds_claim", before=outcome)
         except psycopg2.Error:
+            self.env.cr.execute('ROLLBACK TO SAVEPOINT "mds_claim"')
+            self.env.invalidate_all(flush=False)
             return None
+        if outcome:
+            self.env.invalidate_all()
+        return claimed
 
     def _mds_send_one(
         self, session, connect_error, auto_commit, raise_exception, alias_domain_id, mail_server
@@ -636,7 +1081,9 @@ class MailMail(models.Model):
             else []
         )
 
-    def _mds_snapshot(self, attempt):
+    def _mds_snapshot(self, attempt, documents=None):
+        """What the journal keeps of this attempt. `documents`: the chunk's
+        documents already found, {(model, res_id): record}."""
         mail = self.sudo()
         recipients = [mail.email_to or "", mail.email_cc or ""]
         recipients += [partner.email or partner.name for partner in mail.recipient_ids]
@@ -644,7 +1091,10 @@ class MailMail(models.Model):
         document_name = mail.record_name
         current_attempt.document = None
         if mail.model and mail.model in self.env and mail.res_id:
-            document = self.env[mail.model].sudo().browse(mail.res_id).exists()
+            if documents is not None:
+                document = documents.get((mail.model, mail.res_id))
+            else:
+                document = self.env[mail.model].sudo().browse(mail.res_id).exists()
             if document:
                 company = "company_id" in document._fields and document.company_id.id
                 document_name = document.display_name
@@ -805,6 +1255,11 @@ class MailMail(models.Model):
         )
         if state == attempt_rules.FAILED:
             self._mds_document_failed(snapshot, reason)
+            # Its to-do, opened now, is one a later delivery of the batch
+            # may close (_mds_send_prepared).
+            memo = getattr(current_attempt, "batch_memo", None)
+            if memo is not None:
+                memo.setdefault("failed_documents", set()).add((snapshot["model"], snapshot["res_id"]))
         return code
 
     def _mds_record_success(self, snapshot, attachment_lines, refused):
@@ -825,6 +1280,11 @@ class MailMail(models.Model):
         Log.with_context(mds_message_exists=bool(mail))._log_attempt(
             snapshot, "sent", attachments="\n".join(attachment_lines or [])
         )
+        self._mds_log_refused(snapshot, refused)
+        self._mds_document_delivered(snapshot)
+
+    def _mds_log_refused(self, snapshot, refused):
+        Log = self.env["mail.delivery.log"]
         for address, (code, reply) in (refused or {}).items():
             # The server took the mail but refused some of its recipients.
             reply = "%s %s" % (code, reply.decode(errors="replace") if isinstance(reply, bytes) else reply)
@@ -837,7 +1297,6 @@ class MailMail(models.Model):
                 failure_smtp_reply=reply,
                 failure_reason=self._mds_failure_sentence(failure_class, reply),
             )
-        self._mds_document_delivered(snapshot)
 
     def _mds_set_notifications(self, values):
         """The chatter envelope of this mail's own recipients only: with one

@@ -114,21 +114,27 @@ class TestMailDrain(MailCase):
         self.assertEqual(kept.state, "sent")
 
     def test_a_failed_claim_never_costs_the_previous_outcome(self):
-        """The next mail is claimed in the transaction of the previous
-        mail's outcome (one commit per mail): a claim that fails (another
-        runner's newer commit, or anything else) is rolled back alone."""
+        """The next mail is claimed in the round trip and the transaction of
+        the previous mail's outcome (one commit per mail): a claim that
+        fails (another runner's newer commit, or anything else) is rolled
+        back alone, to its savepoint set after the outcome."""
         done, following = self.make_mail(), self.make_mail()
-        done.write({"failure_reason": "the outcome of the previous mail"})
+        snapshot = dict(done._mds_snapshot(1), runner="test:1")
+        outcome = done._mds_sent_statement(snapshot, done.message_id, [], done.is_notification)
 
-        def failing_claim(mails, limit=None, due=False, states=("outgoing",)):
-            mails.env.cr.execute("SELECT 1 / 0")
+        def failing_claim(mails, *args, savepoint=None, before=None, **kwargs):
+            query, params = before
+            mails.env.cr.execute(query + 'SAVEPOINT "%s"; SELECT 1 / 0' % savepoint, params)
 
         Mail = type(self.env["mail.mail"])
         with patch.object(Mail, "_mds_claim", failing_claim), mute_logger("odoo.sql_db"):
-            self.assertIsNone(following._mds_claim_with_outcome())
-        # The transaction goes on with the outcome in it.
-        self.env.cr.execute("SELECT failure_reason FROM mail_mail WHERE id = %s", [done.id])
-        self.assertEqual(self.env.cr.fetchone()[0], "the outcome of the previous mail")
+            self.assertIsNone(following._mds_claim_with_outcome(outcome=outcome))
+        # The transaction goes on with the outcome in it: sent, journaled.
+        self.env.cr.execute("SELECT state FROM mail_mail WHERE id = %s", [done.id])
+        self.assertEqual(self.env.cr.fetchone()[0], "sent")
+        journal = self.env["mail.delivery.log"].search([("mail_id", "=", done.id)])
+        self.assertEqual(journal.mapped("state"), ["sent"])
+        self.assertEqual(journal.runner, "test:1")
         # Without a failure the next mail is claimed: in flight, attempt 1.
         self.assertEqual(following._mds_claim_with_outcome(), following)
         self.assertTrue(following.sending_started_date)

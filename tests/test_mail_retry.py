@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 import hashlib
+import smtplib
 import warnings
 from unittest.mock import patch
 
@@ -363,14 +364,29 @@ class TestInterruptedSend(MailCase):
         class WorkerKilled(BaseException):
             """Not an Exception: nothing in the send path may catch it."""
 
-        def killed(*args, **kwargs):
-            raise WorkerKilled()
+        real_send, real_getreply = smtplib.SMTP.send, smtplib.SMTP.getreply
+        sent_whole_message = []
 
-        postprocess = "odoo.addons.mail.models.mail_mail.MailMail._postprocess_sent_message"
+        # The "kill" comes with the server's yes to the message, whichever
+        # way it was sent (stock's send_message, the queue's own exchange).
+        def send(smtp, data):
+            sent_whole_message.append(isinstance(data, bytes) and data.endswith(b"\r\n.\r\n"))
+            return real_send(smtp, data)
+
+        def getreply(smtp):
+            code, reply = real_getreply(smtp)
+            if code == 250 and sent_whole_message and sent_whole_message[-1]:
+                raise WorkerKilled()
+            return code, reply
+
         # Not assertRaises: Odoo's rolls back to a savepoint of its own,
         # taken before the "commits" this test keeps.
         killed_at_last = False
-        with patch.object(cr, "commit", commit), patch(postprocess, killed):
+        with (
+            patch.object(cr, "commit", commit),
+            patch.object(smtplib.SMTP, "send", send),
+            patch.object(smtplib.SMTP, "getreply", getreply),
+        ):
             try:
                 with mute_logger(*MUTED), real_smtp_delivery():
                     mail.send(auto_commit=True)
