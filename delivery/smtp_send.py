@@ -7,10 +7,28 @@ the server's time is not added to Odoo's. The same commands, replies,
 resets and exceptions as smtplib.SMTP.sendmail (Python 3.10 to 3.12), on
 which it is modelled. Plain Python, no Odoo import."""
 
+import email.generator
+import io
 import re
 import smtplib
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def flatten_plain(message, from_addr, to_addrs):
+    """The bytes smtplib's send_message makes of `message` (an
+    email.message.Message) for sendmail, so that it can be done ahead of the
+    send. Only in the plain case: an ASCII envelope, no Bcc, not a resend;
+    None otherwise, and send_message itself is the way to send it."""
+    try:
+        "".join([from_addr, *to_addrs]).encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    if any(name in message for name in ("Bcc", "Resent-Bcc", "Resent-Date")):
+        return None
+    with io.BytesIO() as flat:
+        email.generator.BytesGenerator(flat).flatten(message, linesep="\r\n")
+        return flat.getvalue()
 
 
 def _reset(session):

@@ -37,7 +37,7 @@ def main():
     queries = {"stock": [], "addon": []}
     try:
         if args.prepare or not os.path.exists(common["MDS_BENCH_PDF"]):
-            for variant, db in dbs.items():
+            for db in dbs.values():
                 bench.run_odoo(db, "prepare", os.path.join(out, "prepare.json"), common, log, 1800)
                 bench.take(server)
         for run in range(args.runs):
@@ -45,7 +45,9 @@ def main():
                 (result,) = bench.run_odoo(db, "drain", os.path.join(out, "drain.json"), common, log, 1800)
                 received = bench.take(server)
                 if len(received) != args.mails:
-                    raise SystemExit("%s: %d mails at the server, %d queued" % (variant, len(received), args.mails))
+                    raise SystemExit(
+                        "%s: %d mails at the server, %d queued" % (variant, len(received), args.mails)
+                    )
                 per_mail[variant].append(1000.0 * result["seconds"] / args.mails)
                 queries[variant].append(result["queries"] / args.mails)
                 print(
@@ -62,7 +64,10 @@ def main():
                 )
         if args.runs:
             stock, addon = statistics.median(per_mail["stock"]), statistics.median(per_mail["addon"])
-            print("median: stock %.2f ms/mail, addon %.2f ms/mail, addon/stock %.2f" % (stock, addon, addon / stock))
+            print(
+                "median: stock %.2f ms/mail, addon %.2f ms/mail, addon/stock %.2f"
+                % (stock, addon, addon / stock)
+            )
         if args.profile:
             path = os.path.join(out, "profile-addon.speedscope.json")
             extra = dict(common, MDS_BENCH_PYSPY=args.profile, MDS_BENCH_PROFILE=path)

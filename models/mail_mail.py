@@ -1,8 +1,6 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import email.generator
 import functools
-import io
 import logging
 import smtplib
 import threading
@@ -72,22 +70,6 @@ class _StockFailureLogFilter(logging.Filter):
 _stock_logger = logging.getLogger("odoo.addons.mail.models.mail_mail")
 if not any(isinstance(flt, _StockFailureLogFilter) for flt in _stock_logger.filters):
     _stock_logger.addFilter(_StockFailureLogFilter())
-
-
-def _mds_flatten(message, smtp_from, smtp_to_list):
-    """The bytes smtplib's send_message makes of `message`, for sendmail:
-    serialized ahead, while the previous mail is on the wire. Only the
-    plain case (ASCII envelope, no Bcc, not a resend); None otherwise, and
-    send_message does it all at send time."""
-    try:
-        "".join([smtp_from, *smtp_to_list]).encode("ascii")
-    except UnicodeEncodeError:
-        return None
-    if any(name in message for name in ("Bcc", "Resent-Bcc", "Resent-Date")):
-        return None
-    with io.BytesIO() as flat:
-        email.generator.BytesGenerator(flat).flatten(message, linesep="\r\n")
-        return flat.getvalue()
 
 
 #: Modules whose overrides the fast lane knows (it stands in for them).
@@ -709,7 +691,7 @@ class MailMail(models.Model):
     def _mds_wire_prepared(self, prepared, alias_domain_id, session):
         """A prepared mail made ready for the wire: built, given its SMTP
         envelope by stock's _prepare_email_message and, in the plain case,
-        serialized as smtplib's send_message would (_mds_flatten)."""
+        serialized as smtplib's send_message would (smtp_send.flatten_plain)."""
         message, mailer, lines = self._mds_build_prepared(prepared, alias_domain_id)
         smtp_from, smtp_to_list, message = mailer._prepare_email_message(message, session)
         return {
@@ -717,17 +699,17 @@ class MailMail(models.Model):
             "message_id": message["Message-Id"],
             "smtp_from": smtp_from,
             "smtp_to_list": smtp_to_list,
-            "flat": _mds_flatten(message, smtp_from, smtp_to_list),
+            "flat": smtp_send.flatten_plain(message, smtp_from, smtp_to_list),
             "lines": lines,
         }
 
     def _mds_smtp_exchange(self, session, wire, while_sending):
         """send_email's exchange with the server: the message sent up to its
         last byte, `while_sending` run while the server digests it, then the
-        server's verdict (delivery/smtp_send.py); smtplib's send_message in
-        the unusual case (_mds_flatten). A refusal is wrapped as send_email
-        wraps it. Returns the recipients the server refused while taking
-        the mail."""
+        server's verdict (delivery/smtp_send.py); smtplib's send_message
+        in the unusual case (smtp_send.flatten_plain). A refusal is wrapped
+        as send_email wraps it. Returns the recipients the server refused
+        while taking the mail."""
         try:
             if wire["flat"] is None:
                 refused = session.send_message(wire["message"], wire["smtp_from"], wire["smtp_to_list"])

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_platform
 from . import test_smtp_failure
+from . import test_smtp_send
 from . import test_retry_schedule
 from . import test_delivery_address
 from . import test_delivery_filename

@@ -17,13 +17,14 @@ from .smtp_server import free_port
 
 PDF = b"%PDF-1.4\n" + b"0" * 20000 + b"\n%%EOF\n"
 PDF_SHA256 = hashlib.sha256(PDF).hexdigest()
-#: SQL queries per sent mail that this addon adds to stock's: state re-read,
-#: attempt mark, journal snapshot and row, the document's to-do lookup, plus
-#: the queue's own searches spread over the mails. Measured at 14.7 on Odoo
-#: 18.0 (12 mails), 11.5 once the sent mails' auto-delete went to one bulk
-#: delete per batch and the subtype, the document and the journal's message
-#: were no longer looked up twice; a new per-mail query must be justified.
-OWN_QUERIES_PER_MAIL = 12
+#: SQL queries per sent mail, all of them, in a test's transaction (no
+#: commit: the claim and the outcome are not shared there). History: the
+#: addon's bookkeeping alone cost 14.7 queries per mail on top of stock's
+#: _send, then 11.5; since the fast lane (mails read by chunks, a success's
+#: outcome in one statement) the whole send costs 5.2 here (make bench,
+#: committing per mail: 1.5 against stock 18's 20). A new per-mail query
+#: must be justified.
+QUERIES_PER_MAIL = 6
 
 
 class TestQueueCost(MailCase):
@@ -82,13 +83,13 @@ class TestQueueCost(MailCase):
 
     def test_bookkeeping_is_cheap_and_does_not_grow_with_the_queue(self):
         short_all, _short_own = self.drain(3)
-        long_all, long_own = self.drain(12)
+        long_all, _long_own = self.drain(12)
         self.assertLessEqual(
             long_all,
             short_all * 1.1,
             "queries per mail: %.1f for 3 mails, %.1f for 12" % (short_all, long_all),
         )
-        self.assertLessEqual(long_own, OWN_QUERIES_PER_MAIL, "own queries per mail: %.1f" % long_own)
+        self.assertLessEqual(long_all, QUERIES_PER_MAIL, "queries per mail: %.1f" % long_all)
         # What the journal keeps is still all there.
         rows = self.env["mail.delivery.log"].search(
             [("model", "=", "sale.order"), ("res_id", "=", self.order.id)]

@@ -1,0 +1,137 @@
+# Copyright 2026 mail_document_send contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""delivery/smtp_send.py against a real SMTP server (aiosmtpd): the queue's
+exchange must say and do what smtplib's sendmail says and does, and put the
+very bytes send_message would put on the wire."""
+
+import smtplib
+from email.message import EmailMessage
+
+from odoo.tests import BaseCase
+
+from ..delivery import smtp_send
+from .smtp_server import ACCEPT, ScriptedSmtpServer
+
+
+def make_message(subject="Quotation S00042", body="Dear customer,\n.\nA line starting with a dot above.\n"):
+    message = EmailMessage()
+    message["From"] = "Sales <sales@example.com>"
+    message["To"] = "Customer <customer@example.com>"
+    message["Subject"] = subject
+    message["Message-Id"] = "<s00042@example.com>"
+    message.set_content(body)
+    message.add_attachment(
+        b"%PDF-1.4\n" + b"0" * 3000, maintype="application", subtype="pdf", filename="Q.pdf"
+    )
+    # Else each serialization draws a boundary of its own.
+    message.set_boundary("===============mds-test==")
+    return message
+
+
+class TestSmtpSend(BaseCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = ScriptedSmtpServer().start()
+        cls.addClassCleanup(cls.server.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.server.reset()
+        self.session = smtplib.SMTP(self.server.host, self.server.port, timeout=10)
+        self.addCleanup(self.session.close)
+
+    def test_same_bytes_as_send_message(self):
+        message = make_message()
+        self.session.send_message(message, "sales@example.com", ["customer@example.com"])
+        flat = smtp_send.flatten_plain(message, "sales@example.com", ["customer@example.com"])
+        verdict = smtp_send.send_until_verdict(
+            self.session, "sales@example.com", ["customer@example.com"], flat
+        )
+        self.assertEqual(verdict(), {})
+        first, second = self.server.received
+        self.assertEqual(first.data, second.data)
+        self.assertEqual((second.mail_from, second.rcpt_tos), ("sales@example.com", ["customer@example.com"]))
+        # The dot-stuffing undone by the server: the line is as written.
+        body = second.message.get_body().get_content().replace("\r\n", "\n")
+        self.assertIn("\n.\nA line starting with a dot", body)
+
+    def test_other_work_between_the_halves(self):
+        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["customer@example.com"])
+        verdict = smtp_send.send_until_verdict(
+            self.session, "sales@example.com", ["customer@example.com"], flat
+        )
+        # Whatever the caller does meanwhile, the session is waiting for the
+        # server's verdict only: the next mail goes through the same session.
+        self.assertEqual(verdict(), {})
+        verdict = smtp_send.send_until_verdict(self.session, "sales@example.com", ["other@example.com"], flat)
+        self.assertEqual(verdict(), {})
+        self.assertEqual(
+            [mail.rcpt_tos for mail in self.server.received],
+            [["customer@example.com"], ["other@example.com"]],
+        )
+
+    def test_refused_message_raises_as_sendmail_and_the_session_goes_on(self):
+        self.server.script("550 5.7.1 Message rejected as spam", ACCEPT)
+        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["customer@example.com"])
+        verdict = smtp_send.send_until_verdict(
+            self.session, "sales@example.com", ["customer@example.com"], flat
+        )
+        with self.assertRaises(smtplib.SMTPDataError) as caught:
+            verdict()
+        self.assertEqual(caught.exception.smtp_code, 550)
+        # Reset after the refusal, as sendmail does: the next mail is taken.
+        verdict = smtp_send.send_until_verdict(
+            self.session, "sales@example.com", ["customer@example.com"], flat
+        )
+        self.assertEqual(verdict(), {})
+        self.assertEqual(len(self.server.received), 1)
+
+    def test_closing_reply_closes_the_session(self):
+        self.server.script("421 4.3.2 Shutting down")
+        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["customer@example.com"])
+        verdict = smtp_send.send_until_verdict(
+            self.session, "sales@example.com", ["customer@example.com"], flat
+        )
+        with self.assertRaises(smtplib.SMTPDataError) as caught:
+            verdict()
+        self.assertEqual(caught.exception.smtp_code, 421)
+        self.assertIsNone(self.session.sock)
+
+    def test_partly_refused_recipients_are_returned(self):
+        self.server.refuse("gone@example.com")
+        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["customer@example.com"])
+        verdict = smtp_send.send_until_verdict(
+            self.session, "sales@example.com", ["customer@example.com", "gone@example.com"], flat
+        )
+        refused = verdict()
+        self.assertEqual(list(refused), ["gone@example.com"])
+        self.assertEqual(refused["gone@example.com"][0], 550)
+        self.assertEqual(self.server.received[0].rcpt_tos, ["customer@example.com"])
+
+    def test_every_recipient_refused_sends_nothing(self):
+        self.server.refuse("gone@example.com")
+        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["gone@example.com"])
+        with self.assertRaises(smtplib.SMTPRecipientsRefused):
+            smtp_send.send_until_verdict(self.session, "sales@example.com", ["gone@example.com"], flat)
+        self.assertFalse(self.server.received)
+        self.assertEqual(self.session.noop()[0], 250)
+
+    def test_only_the_plain_case_is_flattened_ahead(self):
+        message = make_message()
+        self.assertIsNotNone(smtp_send.flatten_plain(message, "sales@example.com", ["customer@example.com"]))
+        # An address send_message sends with SMTPUTF8, a Bcc it removes, a
+        # resend it addresses otherwise: left to send_message.
+        self.assertIsNone(smtp_send.flatten_plain(message, "sales@example.com", ["clément@example.com"]))
+        message["Bcc"] = "hidden@example.com"
+        self.assertIsNone(smtp_send.flatten_plain(message, "sales@example.com", ["customer@example.com"]))
+
+    def test_works_on_odoos_connection_wrapper(self):
+        from odoo.addons.base.models.ir_mail_server import SMTPConnection
+
+        wrapper = SMTPConnection(self.server.host, self.server.port, "none")
+        self.addCleanup(wrapper.close)
+        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["customer@example.com"])
+        verdict = smtp_send.send_until_verdict(wrapper, "sales@example.com", ["customer@example.com"], flat)
+        self.assertEqual(verdict(), {})
+        self.assertEqual(len(self.server.received), 1)
