@@ -7,6 +7,7 @@ the server's time is not added to Odoo's. The same commands, replies,
 resets and exceptions as smtplib.SMTP.sendmail (Python 3.10 to 3.12), on
 which it is modelled. Plain Python, no Odoo import."""
 
+import contextlib
 import email.generator
 import io
 import re
@@ -33,10 +34,8 @@ def flatten_plain(message, from_addr, to_addrs):
 
 def _reset(session):
     # As smtplib's private _rset: a server already gone is no new error.
-    try:
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
         session.rset()
-    except smtplib.SMTPServerDisconnected:
-        pass
 
 
 def _refuse(session, code):

@@ -147,6 +147,12 @@ class _FastLane:
                 self.prepared.pop(following_id, None)
 
 
+def _smtp_socket(session):
+    # Odoo 18 hands out its wrapper of the smtplib connection, which does
+    # not show the socket: without this, every failure closed the session.
+    return getattr(getattr(session, "__obj__", session), "sock", None)
+
+
 def _close_smtp_session(session):
     try:
         session.quit()
@@ -659,7 +665,7 @@ class MailMail(models.Model):
             raise
         except Exception as exc:  # noqa: BLE001
             code = self._mds_record_failure(exc, snapshot, lines)
-            if session is not None and not attempt_rules.session_usable(code, getattr(session, "sock", None)):
+            if session is not None and not attempt_rules.session_usable(code, _smtp_socket(session)):
                 _close_smtp_session(session)
                 session = None
             if raise_exception:
@@ -711,9 +717,9 @@ class MailMail(models.Model):
         as send_email wraps it. Returns the recipients the server refused
         while taking the mail."""
         try:
+            refused, verdict = {}, None
             if wire["flat"] is None:
                 refused = session.send_message(wire["message"], wire["smtp_from"], wire["smtp_to_list"])
-                verdict = None
             else:
                 verdict = smtp_send.send_until_verdict(
                     session, wire["smtp_from"], wire["smtp_to_list"], wire["flat"]
@@ -954,7 +960,7 @@ class MailMail(models.Model):
                 # attachments as stored are those the attempt would have sent.
                 lines = self._mds_attachment_lines()
             code = self._mds_record_failure(exc, snapshot, lines)
-            if session is not None and not attempt_rules.session_usable(code, getattr(session, "sock", None)):
+            if session is not None and not attempt_rules.session_usable(code, _smtp_socket(session)):
                 _close_smtp_session(session)
                 session = None
             if raise_exception:

@@ -233,3 +233,24 @@ class TestFastLane(MailCase):
         self.assertEqual(changed, [second.id])
         subjects = {r.rcpt_tos[0]: r.message["Subject"] for r in self.smtp.received}
         self.assertEqual(subjects, {"a@example.com": "Your document", "b@example.com": "Corrected quotation"})
+
+    def test_a_refused_mail_leaves_the_connection_to_the_next(self):
+        """After a 550 (smtplib reset the transaction) the batch's connection
+        serves the next mail; it was closed and opened again before (Odoo
+        18's connection wrapper hid the socket from the check)."""
+        refused, following = (
+            self.make_mail(email_to="a@example.com"),
+            self.make_mail(email_to="b@example.com"),
+        )
+        self.smtp.script("550 5.7.1 Message rejected")
+        connects = []
+        real_connect = BaseIrMailServer.connect
+
+        def connect(*args, **kwargs):
+            connects.append(1)
+            return real_connect(*args, **kwargs)
+
+        with patch.object(BaseIrMailServer, "connect", connect):
+            self.process_queue(refused | following)
+        self.assertEqual((refused.state, following.state), ("exception", "sent"))
+        self.assertEqual(len(connects), 1)
