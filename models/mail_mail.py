@@ -1043,9 +1043,17 @@ class MailMail(models.Model):
     def _mds_delete_sent_leftovers(self):
         """Sent auto-delete mails a runner could not delete (stopped between
         their outcome's commit and the batch's bulk delete): deleted now, as
-        stock would have right after sending them."""
+        stock would have right after sending them. Only those sent before a
+        dead runner's claims are set aside (attempt_rules.interrupted_before):
+        a younger one may be in a live runner's batch, about to be deleted
+        by it, and two deletes of one row make one of them fail."""
         leftovers = self.sudo().search(
-            [("state", "=", "sent"), ("auto_delete", "=", True)], limit=_DELETE_CHUNK * 10
+            [
+                ("state", "=", "sent"),
+                ("auto_delete", "=", True),
+                ("write_date", "<", attempt_rules.interrupted_before(fields.Datetime.now())),
+            ],
+            limit=_DELETE_CHUNK * 10,
         )
         if leftovers:
             self._mds_unlink_sent(leftovers.ids)

@@ -5,12 +5,14 @@ delete per chunk (stock deletes each mail right after sending it: a flush of
 everything, ir.default and ir.model.data cleanups and a DELETE per mail), the
 mail server's size limit read once per batch; the guarantees unchanged."""
 
+import datetime
 from contextlib import ExitStack
 from unittest.mock import patch
 
 from odoo.addons.base.models.ir_mail_server import IrMailServer as BaseIrMailServer
 from odoo.addons.mail.models.mail_mail import MailMail as StockMailMail
 from odoo.sql_db import Cursor
+from odoo.tests import freeze_time
 from odoo.tools import mute_logger
 
 from ..models import mail_mail as mail_mail_module
@@ -112,7 +114,13 @@ class TestMailDrain(MailCase):
         left = self.make_mail(auto_delete=True)
         kept = self.make_mail(auto_delete=False)
         (left | kept).write({"state": "sent"})
+        self.env.flush_all()
+        # Just sent: maybe in a live runner's batch, whose own bulk delete
+        # comes; a second delete of the row by this run would make one fail.
         self.process_queue()
+        self.assertTrue(left.exists())
+        with freeze_time(left.write_date + datetime.timedelta(minutes=11)):
+            self.process_queue()
         self.assertFalse(left.exists())
         self.assertEqual(kept.state, "sent")
 
