@@ -11,6 +11,7 @@ import os
 import socket
 
 from . import retry, smtp_failure
+from .header import attachment_name
 
 QUEUED = "outgoing"
 FAILED = "exception"
@@ -41,7 +42,8 @@ def attachment_line(name, data):
     data = data or b""
     if isinstance(data, str):
         data = data.encode()
-    return "%s | %d bytes | SHA-256 %s" % (name, len(data), hashlib.sha256(data).hexdigest())
+    # Named as build_email puts it on the wire, and on one journal line.
+    return "%s | %d bytes | SHA-256 %s" % (attachment_name(name), len(data), hashlib.sha256(data).hexdigest())
 
 
 def session_usable(smtp_code, connected):

@@ -21,6 +21,18 @@ def one_line(value):
     return _BREAKS_RE.sub(" ", value).strip()
 
 
+def attachment_name(name):
+    """An attachment's file name as it goes into its MIME part, on one line.
+
+    Python's email package refuses a CR or LF in a parameter (ValueError:
+    the whole mail fails in the queue, long after Send) and would carry a
+    U+2028 into the file name a client shows. A file name holds no
+    recipient: cleaned rather than refused."""
+    if not isinstance(name, str) or not name:
+        return name
+    return one_line(name) or "attachment"
+
+
 def safe_address_header(value):
     """`value` (one or more addresses) on one line, and without any address
     hidden in a display name.

@@ -53,8 +53,8 @@ class AccountMoveSend(models.AbstractModel):
                 ):
                     continue
                 params = self._get_mail_params(move, move_data) or {}
-                sizes = [len(raw or b"") for _name, raw in params.get("attachments", [])]
-                problems += move._mail_document_send_size_problems(sizes)
+                files = [(name, len(raw or b"")) for name, raw in params.get("attachments", [])]
+                problems += move._mail_document_send_size_problems(files)
             self.env["mail.document.send.mixin"]._mail_document_send_raise(problems)
         return super()._hook_if_success(moves_data)
 
@@ -93,7 +93,9 @@ class AccountMoveSend(models.AbstractModel):
                 # A placeholder for the PDF generated at send.
                 continue
         attachments = self.env["ir.attachment"].browse(attachment_ids).exists() | move.invoice_pdf_report_id
-        problems += move._mail_document_send_size_problems(attachments.mapped("file_size"))
+        problems += move._mail_document_send_size_problems(
+            [(attachment.name, attachment.file_size) for attachment in attachments]
+        )
         return problems
 
     @api.model

@@ -5,7 +5,7 @@ import threading
 from odoo import api, models
 
 from ..delivery.attempt import attachment_line
-from ..delivery.header import one_line
+from ..delivery.header import attachment_name, one_line
 
 #: What the SMTP layer saw of the attempt the current thread is making:
 #: mail.mail._send arms it (`armed`), build_email and send_email fill it.
@@ -77,6 +77,7 @@ class IrMailServer(models.Model):
         email_to = [one_line(address) for address in email_to or []]
         email_cc = [one_line(address) for address in email_cc or []]
         email_bcc = [one_line(address) for address in email_bcc or []]
+        attachments = [(attachment_name(name), data, *rest) for name, data, *rest in attachments or []]
         if getattr(current_attempt, "armed", False):
             current_attempt.attachment_lines = [
                 attachment_line(name, data) for name, data, *_rest in attachments or []

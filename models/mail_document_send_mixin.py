@@ -233,18 +233,24 @@ class MailDocumentSendMixin(models.AbstractModel):
         return []
 
     @api.model
-    def _mail_document_send_size_problems(self, sizes):
-        """`sizes`: the raw sizes of the attachments of one email."""
+    def _mail_document_send_size_problems(self, files):
+        """`files`: (name, raw size) of each attachment of one email. The
+        largest is named: the user knows a file by its name, not by the
+        weight of the whole email."""
         limit = int(self.env["ir.config_parameter"].sudo().get_param(MAX_SIZE_PARAM, DEFAULT_MAX_SIZE))
-        total = sum(base64_size(size or 0) for size in sizes)
+        total = sum(base64_size(size or 0) for _name, size in files)
         if total <= limit:
             return []
+        name, size = max(files, key=lambda file: file[1] or 0)
         return [
             self.env._(
-                "The attachments weigh %(size)s MB once encoded, over the limit of %(limit)s MB: "
-                "remove some, or ask an administrator to raise the limit (system parameter %(param)s).",
+                "The attachments weigh %(size)s MB once encoded, over the limit of %(limit)s MB; the "
+                "largest is %(file)s (%(file_size)s MB): remove some, or ask an administrator to raise "
+                "the limit (system parameter %(param)s).",
                 size="%.1f" % (total / 1024.0 / 1024.0),
                 limit="%.1f" % (limit / 1024.0 / 1024.0),
+                file=repr(name) if has_line_break(name) else name,
+                file_size="%.1f" % ((size or 0) / 1024.0 / 1024.0),
                 param=MAX_SIZE_PARAM,
             )
         ]

@@ -232,9 +232,11 @@ class TestBigAttachmentRaw(CheckCase):
         attachment = self.big_attachment()
         self.assertLess(attachment.file_size, 10 * 1024 * 1024)
         self.assertGreater(len(base64.b64encode(attachment.raw)), 10 * 1024 * 1024)
-        problems = self.env["sale.order"]._mail_document_send_size_problems([attachment.file_size])
+        problems = self.env["sale.order"]._mail_document_send_size_problems(
+            [(attachment.name, attachment.file_size)]
+        )
         self.assertEqual(len(problems), 1)
-        self.assertFalse(self.env["sale.order"]._mail_document_send_size_problems([7_000_000]))
+        self.assertFalse(self.env["sale.order"]._mail_document_send_size_problems([("small.bin", 7_000_000)]))
 
 
 class TestListSend(CheckCase):

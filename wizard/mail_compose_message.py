@@ -303,5 +303,7 @@ class MailComposeMessage(models.TransientModel):
                     self.env._("%(document)s: %(problem)s", document=record.display_name, problem=problem)
                     for problem in record_problems
                 ]
-        problems += records._mail_document_send_size_problems(self.attachment_ids.mapped("file_size"))
+        problems += records._mail_document_send_size_problems(
+            [(attachment.name, attachment.file_size) for attachment in self.attachment_ids]
+        )
         return problems
