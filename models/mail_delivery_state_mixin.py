@@ -38,10 +38,18 @@ class MailDeliveryStateMixin(models.AbstractModel):
         help="The last email of this document: waiting to be sent (or retried), sent, failed for good, "
         "or bounced (accepted by the outgoing server, then refused by the recipient's).",
     )
-    email_delivery_log_count = fields.Integer("Emails", compute="_compute_email_delivery_log_count")
+    # The journal is internal users' only: a portal customer reading all the
+    # fields of their quotation over RPC is not refused for this one.
+    email_delivery_log_count = fields.Integer(
+        "Emails", compute="_compute_email_delivery_log_count", groups="base.group_user"
+    )
 
+    # Counted through the user's own search: only rows they may read, in
+    # the companies they work in. Keyed on both, or a count made as another
+    # user (or sudo) or for other companies in the same transaction is
+    # served from the cache.
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_email_delivery_log_count(self):
-        # Counted through the user's own search: only rows they may read.
         groups = self.env["mail.delivery.log"]._read_group(
             [("model", "=", self._name), ("res_id", "in", self.ids)], ["res_id"], ["__count"]
         )

@@ -255,7 +255,10 @@ class MailMail(models.Model):
 
     def action_retry(self):
         self._mds_check_admin()
-        return super().action_retry()
+        super().action_retry()
+        # Stock's returns None, which XML-RPC cannot send back: the caller
+        # got a fault for a retry that was done.
+        return True
 
     def cancel(self):
         self._mds_check_admin()
