@@ -147,10 +147,17 @@ class _FastLane:
                 self.prepared.pop(following_id, None)
 
 
-def _smtp_socket(session):
-    # Odoo 18 hands out its wrapper of the smtplib connection, which does
-    # not show the socket: without this, every failure closed the session.
-    return getattr(getattr(session, "__obj__", session), "sock", None)
+def _session_after_failure(session, smtp_code):
+    """The session the next mail may use after a failed attempt (None: it
+    was closed). Odoo 18 hands out its wrapper of the smtplib connection,
+    which does not show the socket: read on the connection itself."""
+    if session is None:
+        return None
+    sock = getattr(getattr(session, "__obj__", session), "sock", None)
+    if attempt_rules.session_usable(smtp_code, sock):
+        return session
+    _close_smtp_session(session)
+    return None
 
 
 def _close_smtp_session(session):
@@ -641,9 +648,9 @@ class MailMail(models.Model):
         while the server digests this one: the server's time is not added
         to Odoo's. What stock refuses before the server (an address, the
         sender) goes to the stock path, which records it; a failure at the
-        server is recorded as on the stock path. Returns (session for the next mail,
-        the success's outcome statement when `outcome_later` and nothing
-        else needs it first, else None: recorded)."""
+        server is recorded as on the stock path. Returns (the session for
+        the next mail, the success's outcome statement when `outcome_later`
+        and nothing else needs it first, else None: recorded)."""
         snapshot = dict(prepared["snapshot"], attempt=attempt, runner=attempt_rules.runner_id())
         try:
             wire = prepared.pop("wire", None) or self._mds_wire_prepared(prepared, alias_domain_id, session)
@@ -668,9 +675,7 @@ class MailMail(models.Model):
             raise
         except Exception as exc:  # noqa: BLE001
             code = self._mds_record_failure(exc, snapshot, lines)
-            if session is not None and not attempt_rules.session_usable(code, _smtp_socket(session)):
-                _close_smtp_session(session)
-                session = None
+            session = _session_after_failure(session, code)
             if raise_exception:
                 raise
             return session, None
@@ -689,11 +694,8 @@ class MailMail(models.Model):
             if todo:
                 self._mds_document_delivered(snapshot)
         if prepared["auto_delete"]:
-            deferred = getattr(current_attempt, "deferred_deletes", None)
-            if deferred is not None:
-                deferred.append(self.id)
-            else:
-                self.browse(self.id).unlink()
+            # Deleted with the batch's other sent mails (_mds_send_batch).
+            current_attempt.deferred_deletes.append(self.id)
         _logger.info("mail.mail %s (Message-Id %s) sent", self.id, message_id)
         return session, outcome
 
@@ -963,9 +965,7 @@ class MailMail(models.Model):
                 # attachments as stored are those the attempt would have sent.
                 lines = self._mds_attachment_lines()
             code = self._mds_record_failure(exc, snapshot, lines)
-            if session is not None and not attempt_rules.session_usable(code, _smtp_socket(session)):
-                _close_smtp_session(session)
-                session = None
+            session = _session_after_failure(session, code)
             if raise_exception:
                 raise
         else:

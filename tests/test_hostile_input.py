@@ -12,7 +12,7 @@ from unittest.mock import patch
 from lxml import etree, html
 
 from odoo import sql_db
-from odoo.tests import BaseCase, Form
+from odoo.tests import BaseCase
 
 from ..delivery.header import attachment_name, has_line_break, hidden_addresses
 from ..models import mail_document_send_mixin
@@ -400,12 +400,7 @@ class TestHostileInput(CheckCase):
     def test_script_in_the_body_and_a_customer_name_from_the_list(self):
         evil = self.env["res.partner"].create({"name": SCRIPT_NAME, "email": "mallory@example.com"})
         orders = self.make_order() | self.make_order(partner=evil)
-        action = (
-            self.env.ref("sale.model_sale_order_send_mail")
-            .with_context(active_model="sale.order", active_ids=orders.ids)
-            .run()
-        )
-        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form = self.list_composer(orders)
         self.assertEqual(form.composition_mode, "mass_mail")
         form.template_id = self.env.ref("mail_document_send.mail_template_sale_order")
         form.body = TYPED_BODY + str(form.body)

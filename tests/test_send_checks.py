@@ -19,6 +19,15 @@ class CheckCase(DocumentMixin, SmtpCase):
         cls.malformed = cls.env["res.partner"].create({"name": "Bad Epsilon", "email": "epsilon.example.com"})
         cls.accented = cls.env["res.partner"].create({"name": "Accent Zeta", "email": "zéta@example.com"})
 
+    def list_composer(self, orders):
+        """The composer of quotations selected in the list, Action > Send."""
+        action = (
+            self.env.ref("sale.model_sale_order_send_mail")
+            .with_context(active_model="sale.order", active_ids=orders.ids)
+            .run()
+        )
+        return Form(self.env[action["res_model"]].with_context(**action["context"]))
+
     def assert_refused(self, record, send, *expected):
         """`send()` raises one error holding every `expected` text, and
         nothing was queued, posted or sent."""
@@ -242,12 +251,7 @@ class TestBigAttachmentRaw(CheckCase):
 class TestListSend(CheckCase):
     def test_three_quotations_from_the_list(self):
         orders = self.make_order() | self.make_order() | self.make_order()
-        action = (
-            self.env.ref("sale.model_sale_order_send_mail")
-            .with_context(active_model="sale.order", active_ids=orders.ids)
-            .run()
-        )
-        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form = self.list_composer(orders)
         self.assertEqual(form.composition_mode, "mass_mail")
         form.template_id = self.env.ref("mail_document_send.mail_template_sale_order")
         self.send(form.save())
@@ -259,12 +263,7 @@ class TestListSend(CheckCase):
     def test_one_bad_quotation_names_itself_and_stops_the_list(self):
         bad = self.make_order(partner=self.malformed)
         orders = self.make_order() | bad | self.make_order()
-        action = (
-            self.env.ref("sale.model_sale_order_send_mail")
-            .with_context(active_model="sale.order", active_ids=orders.ids)
-            .run()
-        )
-        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form = self.list_composer(orders)
         form.template_id = self.env.ref("mail_document_send.mail_template_sale_order")
         composer = form.save()
         text = self.assert_refused(bad, composer.action_send_mail, "%s: The email address" % bad.name)
@@ -280,12 +279,7 @@ class TestListSend(CheckCase):
         good = self.make_order(partner=with_ref)
         bad = self.make_order()
         orders = good | bad
-        action = (
-            self.env.ref("sale.model_sale_order_send_mail")
-            .with_context(active_model="sale.order", active_ids=orders.ids)
-            .run()
-        )
-        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form = self.list_composer(orders)
         form.template_id = template
         with mute_logger("odoo.addons.mail.models.mail_render_mixin"):
             text = self.assert_refused(

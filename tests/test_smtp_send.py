@@ -41,14 +41,17 @@ class TestSmtpSend(BaseCase):
         self.session = smtplib.SMTP(self.server.host, self.server.port, timeout=10)
         self.addCleanup(self.session.close)
 
+    def send(self, to_addrs=("customer@example.com",), session=None, message=None):
+        """The first half (make_message from sales@example.com to
+        `to_addrs`); returns the second, the server's verdict."""
+        to_addrs = list(to_addrs)
+        flat = smtp_send.flatten_plain(message or make_message(), "sales@example.com", to_addrs)
+        return smtp_send.send_until_verdict(session or self.session, "sales@example.com", to_addrs, flat)
+
     def test_same_bytes_as_send_message(self):
         message = make_message()
         self.session.send_message(message, "sales@example.com", ["customer@example.com"])
-        flat = smtp_send.flatten_plain(message, "sales@example.com", ["customer@example.com"])
-        verdict = smtp_send.send_until_verdict(
-            self.session, "sales@example.com", ["customer@example.com"], flat
-        )
-        self.assertEqual(verdict(), {})
+        self.assertEqual(self.send(message=message)(), {})
         first, second = self.server.received
         self.assertEqual(first.data, second.data)
         self.assertEqual((second.mail_from, second.rcpt_tos), ("sales@example.com", ["customer@example.com"]))
@@ -57,15 +60,11 @@ class TestSmtpSend(BaseCase):
         self.assertIn("\n.\nA line starting with a dot", body)
 
     def test_other_work_between_the_halves(self):
-        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["customer@example.com"])
-        verdict = smtp_send.send_until_verdict(
-            self.session, "sales@example.com", ["customer@example.com"], flat
-        )
+        verdict = self.send()
         # Whatever the caller does meanwhile, the session is waiting for the
         # server's verdict only: the next mail goes through the same session.
         self.assertEqual(verdict(), {})
-        verdict = smtp_send.send_until_verdict(self.session, "sales@example.com", ["other@example.com"], flat)
-        self.assertEqual(verdict(), {})
+        self.assertEqual(self.send(["other@example.com"])(), {})
         self.assertEqual(
             [mail.rcpt_tos for mail in self.server.received],
             [["customer@example.com"], ["other@example.com"]],
@@ -73,26 +72,17 @@ class TestSmtpSend(BaseCase):
 
     def test_refused_message_raises_as_sendmail_and_the_session_goes_on(self):
         self.server.script("550 5.7.1 Message rejected as spam", ACCEPT)
-        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["customer@example.com"])
-        verdict = smtp_send.send_until_verdict(
-            self.session, "sales@example.com", ["customer@example.com"], flat
-        )
+        verdict = self.send()
         with self.assertRaises(smtplib.SMTPDataError) as caught:
             verdict()
         self.assertEqual(caught.exception.smtp_code, 550)
         # Reset after the refusal, as sendmail does: the next mail is taken.
-        verdict = smtp_send.send_until_verdict(
-            self.session, "sales@example.com", ["customer@example.com"], flat
-        )
-        self.assertEqual(verdict(), {})
+        self.assertEqual(self.send()(), {})
         self.assertEqual(len(self.server.received), 1)
 
     def test_closing_reply_closes_the_session(self):
         self.server.script("421 4.3.2 Shutting down")
-        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["customer@example.com"])
-        verdict = smtp_send.send_until_verdict(
-            self.session, "sales@example.com", ["customer@example.com"], flat
-        )
+        verdict = self.send()
         with self.assertRaises(smtplib.SMTPDataError) as caught:
             verdict()
         self.assertEqual(caught.exception.smtp_code, 421)
@@ -100,20 +90,15 @@ class TestSmtpSend(BaseCase):
 
     def test_partly_refused_recipients_are_returned(self):
         self.server.refuse("gone@example.com")
-        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["customer@example.com"])
-        verdict = smtp_send.send_until_verdict(
-            self.session, "sales@example.com", ["customer@example.com", "gone@example.com"], flat
-        )
-        refused = verdict()
+        refused = self.send(["customer@example.com", "gone@example.com"])()
         self.assertEqual(list(refused), ["gone@example.com"])
         self.assertEqual(refused["gone@example.com"][0], 550)
         self.assertEqual(self.server.received[0].rcpt_tos, ["customer@example.com"])
 
     def test_every_recipient_refused_sends_nothing(self):
         self.server.refuse("gone@example.com")
-        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["gone@example.com"])
         with self.assertRaises(smtplib.SMTPRecipientsRefused):
-            smtp_send.send_until_verdict(self.session, "sales@example.com", ["gone@example.com"], flat)
+            self.send(["gone@example.com"])
         self.assertFalse(self.server.received)
         self.assertEqual(self.session.noop()[0], 250)
 
@@ -131,7 +116,5 @@ class TestSmtpSend(BaseCase):
 
         wrapper = SMTPConnection(self.server.host, self.server.port, "none")
         self.addCleanup(wrapper.close)
-        flat = smtp_send.flatten_plain(make_message(), "sales@example.com", ["customer@example.com"])
-        verdict = smtp_send.send_until_verdict(wrapper, "sales@example.com", ["customer@example.com"], flat)
-        self.assertEqual(verdict(), {})
+        self.assertEqual(self.send(session=wrapper)(), {})
         self.assertEqual(len(self.server.received), 1)
