@@ -5,16 +5,33 @@
 MDS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MDS_CACHE="${MDS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mail_document_send}"
 _mds_hash() { cat "$@" | sha256sum | cut -c1-12; }
-# Odoo 18.0's source: $ODOO_SRC when set, else the archive in ../shared/platform
-# (unpacked into the cache), else a shallow clone of odoo/odoo 18.0 (see
-# dev/odoo_source.sh, which also tells which one it used).
-MDS_ODOO_ARCHIVE="$(ls "$MDS_ROOT"/../shared/platform/odoo-18.0-*.tar.xz 2>/dev/null | tail -1 || true)"
+# Odoo 18.0's source, resolved here and fetched by dev/odoo_source.sh (which
+# says which one it used): $ODOO_SRC when set (a checkout, or a git directory
+# checked out into the cache at $ODOO_COMMIT, else at the commit this project
+# is measured against when the repository holds it, else at its HEAD); else
+# the source an earlier run recorded in the cache (CI's fresh clone has no
+# variable of ours); else a shallow clone of odoo/odoo 18.0.
+MDS_ODOO_PIN="82a18140"  # ducminh-1/odoo-18.0: the unmodified import of 18.0
+MDS_ODOO_RECORD="$MDS_CACHE/odoo-source"
+MDS_ODOO_GITDIR=""
+MDS_ODOO_COMMIT=""
 if [[ -n "${ODOO_SRC:-}" ]]; then
-  MDS_ODOO_SRC="$(cd "$ODOO_SRC" && pwd)"
   MDS_ODOO_ORIGIN="ODOO_SRC"
-elif [[ -n "$MDS_ODOO_ARCHIVE" ]]; then
-  MDS_ODOO_SRC="$MDS_CACHE/src/$(basename "$MDS_ODOO_ARCHIVE" .tar.xz)"
-  MDS_ODOO_ORIGIN="archive"
+  if [[ -f "$ODOO_SRC/odoo-bin" ]]; then
+    MDS_ODOO_SRC="$(cd "$ODOO_SRC" && pwd)"
+  elif MDS_ODOO_GITDIR="$(git -C "$ODOO_SRC" rev-parse --absolute-git-dir 2>/dev/null)"; then
+    if [[ -n "${ODOO_COMMIT:-}" ]]; then
+      MDS_ODOO_COMMIT="$(git --git-dir="$MDS_ODOO_GITDIR" rev-parse --verify -q "${ODOO_COMMIT}^{commit}" || true)"
+    elif ! MDS_ODOO_COMMIT="$(git --git-dir="$MDS_ODOO_GITDIR" rev-parse --verify -q "${MDS_ODOO_PIN}^{commit}")"; then
+      MDS_ODOO_COMMIT="$(git --git-dir="$MDS_ODOO_GITDIR" rev-parse --verify -q "HEAD^{commit}" || true)"
+    fi
+    MDS_ODOO_SRC="$MDS_CACHE/src/odoo-18.0-${MDS_ODOO_COMMIT:0:12}"
+  else
+    MDS_ODOO_SRC="$ODOO_SRC"  # dev/odoo_source.sh says what is wrong with it
+  fi
+elif [[ -f "$MDS_ODOO_RECORD" && -f "$(cat "$MDS_ODOO_RECORD")/odoo-bin" ]]; then
+  MDS_ODOO_SRC="$(cat "$MDS_ODOO_RECORD")"
+  MDS_ODOO_ORIGIN="recorded"
 else
   MDS_ODOO_SRC="$MDS_CACHE/src/odoo-18.0-git"
   MDS_ODOO_ORIGIN="git"
