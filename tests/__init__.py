@@ -22,3 +22,4 @@ from . import test_templates
 from . import test_bounce
 from . import test_mail_claim
 from . import test_mail_drain
+from . import test_install_log
