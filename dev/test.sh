@@ -67,6 +67,14 @@ status=$?
 [[ $status == 0 ]] || cat "$ARTIFACTS/i18n-check.log" >&2
 record "French translation complete (i18n/fr.po; dev/i18n_export.sh to update)" $status
 
+# The install as a company does it: no demo data, English, then French
+# (the test run above installed on the template with demo data and French).
+bold "install check (log: $ARTIFACTS/install-check.log)"
+"$MDS_ROOT/dev/install_check.sh" > "$ARTIFACTS/install-check.log" 2>&1
+status=$?
+grep "^install check" "$ARTIFACTS/install-check.log" >&2
+record "no warning nor error at install (dev/install_check.sh)" $status
+
 # 3. A worker killed mid-batch, for real: committed database, separate Odoo
 #    processes, SIGKILL (dev/stress.py --quick; make stress is the long run).
 if [[ -f "$MDS_ROOT/dev/stress.py" && "${MDS_SKIP_KILL:-}" != 1 ]]; then
