@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: stock Odoo 18 and Odoo 18 + mail_document_send, side by side on
-# the same machine and data (see readme/BENCHMARK.rst). Options go to
+# the same machine and data (see docs/benchmark.rst). Options go to
 # dev/bench.py: --quick (smoke run, about 2 min), --runs N, --mails 100,500,
 # --invoices 50, --warm N, --keep (keep the two databases), --profile (py-spy,
 # from dev/requirements-profile.txt, on the largest drain of each side).

@@ -6,7 +6,8 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MDS_ROOT"
 "$MDS_TOOLS_VENV/bin/ruff" check --quiet .
-"$MDS_TOOLS_VENV/bin/python" dev/build_readme.py --check
+# The README and docs/ are checked with the docutils Odoo renders README.rst with.
+"$MDS_VENV/bin/python" dev/build_readme.py --check
 # pylint-odoo knows an addon by its folder name, and pylint resolves links:
 # lint a copy of the tracked files under the addon's own name.
 # One copy per checkout (the addons link's key): two checkouts linting at once must not

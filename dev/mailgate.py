@@ -13,7 +13,7 @@ an unprivileged user, often outside any virtualenv):
 over XML-RPC with the credentials given. Odoo parses the mail, recognises a
 bounce (`_detect_is_bounce`) and routes it.
 
-Postfix, master.cf (see readme/BOUNCES.rst)::
+Postfix, master.cf (see docs/bounces.rst)::
 
     odoo unix - n n - - pipe
       flags=R user=odoo argv=/usr/bin/python3 /opt/odoo/mailgate.py

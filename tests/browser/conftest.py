@@ -39,7 +39,7 @@ def sql(db, statement):
 @pytest.fixture(scope="session")
 def smtp():
     # MDS_BROWSER_SMTP_PORT / MDS_BROWSER_REUSE: iterate on a test against a
-    # server already running (see readme/DEVELOP.rst) instead of a fresh one.
+    # server already running (see docs/develop.rst) instead of a fresh one.
     port = int(os.environ.get("MDS_BROWSER_SMTP_PORT", "0")) or None
     server = ScriptedSmtpServer(port=port).start()
     yield server
