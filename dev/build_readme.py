@@ -90,7 +90,9 @@ def build():
             continue
         if name == "DOCUMENTATION":
             parts += heading(title, char)
-            parts += ["* `%s <docs/%s.rst>`_: %s" % (page_title(doc) or doc, doc, what) for doc, what in DOCS]
+            # Anonymous links (__): a fragment may link the same page too.
+            line = "* `%s <docs/%s.rst>`__: %s"
+            parts += [line % (page_title(doc) or doc, doc, what) for doc, what in DOCS]
             parts.append("")
             continue
         path = os.path.join(ROOT, "readme", name + ".rst")
