@@ -7,12 +7,12 @@ own tests, delivery guarantees, bounce set-up, scaling, developer set-up) are
 docs/*.rst, each linked from the README in one line (DOCS below).
 
 With --check, build nothing and fail when README.rst is not what the
-fragments build, when a docs page is not linked from the README or a linked
-page is missing, when a relative link or image of the README or of a docs
-page leads nowhere, or when any of them gives a reStructuredText message
-(Odoo renders README.rst with docutils at install and logs each message as a
-warning). The checks need docutils: run with the Odoo virtualenv's Python
-(dev/lint.sh does)."""
+fragments build, when readme/ holds a fragment the layout has not, when a
+docs page is not linked from the README or a linked page is missing, when a
+relative link or image of the README or of a docs page leads nowhere, or
+when any of them gives a reStructuredText message (Odoo renders README.rst
+with docutils at install and logs each message as a warning). The checks
+need docutils: run with the Odoo virtualenv's Python (dev/lint.sh does)."""
 
 import glob
 import io
@@ -148,6 +148,15 @@ def check(text):
         if not page_title(page[len("docs/") : -len(".rst")]):
             problems.append("%s has no title (a line of = above and below it)" % page)
     problems += ["the README links to %s, which does not exist" % lnk for lnk in linked if lnk not in pages]
+    # A fragment outside SECTIONS (one a merge brought back, say) would be
+    # left out of the README without a word.
+    known = {name for name, _title in SECTIONS} - {"DOCUMENTATION", "CREDITS_HEADER"}
+    for fragment in sorted(glob.glob(os.path.join(ROOT, "readme", "*.rst"))):
+        if os.path.basename(fragment)[: -len(".rst")] not in known:
+            problems.append(
+                "readme/%s is not an OCA fragment: a long page goes to docs/ (and DOCS)"
+                % os.path.basename(fragment)
+            )
     problems += dead_links(text, readme) + rst_messages(text, "README.rst")
     for page in pages:
         page_text = read(os.path.join(ROOT, page))
