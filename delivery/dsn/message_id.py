@@ -40,7 +40,7 @@ def original_ids(message, text=None):
             return ids
     # Headers pasted in the text without a marker we know: a line of its
     # own, as a header writes it.
-    return ids_in_headers(text)
+    return ids_in_headers(text[: 2 * mime.MAX_PROSE])
 
 
 def per_message_id(value):

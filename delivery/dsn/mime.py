@@ -8,6 +8,9 @@ import email.policy
 import html
 import re
 
+#: Bounce prose is a few lines; past this, the text is a copy of the mail
+#: that no marker announced. Reading no further keeps the parse linear.
+MAX_PROSE = 64 * 1024
 ORIGINAL_PARTS = ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers")
 REPORT_PART = "message/delivery-status"
 FEEDBACK_PART = "message/feedback-report"
@@ -89,9 +92,7 @@ def innermost_original(message):
 
 def _holds_report(message):
     return any(
-        p.get_content_type() in ORIGINAL_PARTS + (REPORT_PART,)
-        for p in message.walk()
-        if p is not message
+        p.get_content_type() in ORIGINAL_PARTS + (REPORT_PART,) for p in message.walk() if p is not message
     )
 
 
@@ -135,8 +136,10 @@ _COPY_RE = re.compile(
 
 def split_copy(text):
     """(prose, copy): the text of a bounce split where its copy of the
-    original mail starts; copy is "" when there is none."""
-    match = _COPY_RE.search(text)
+    original mail starts; copy is "" when there is none. The marker comes
+    after the prose, which is short: it is looked for in the first
+    MAX_PROSE characters only."""
+    match = _COPY_RE.search(text, 0, MAX_PROSE)
     if not match:
         return text, ""
     end = text.find("\n", match.end())

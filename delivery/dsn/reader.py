@@ -70,19 +70,18 @@ def _from_fields(message, bounce_text, per_message, blocks, source):
 def _addresses_elsewhere(message, bounce_text):
     prose = text.prose_of(mime.split_copy(bounce_text)[0])
     found = [rcpt for rcpt, _lines in text.recipients_in(prose, _own_addresses(message))]
-    return found + [rcpt for rcpt in failed_recipients(message) if rcpt not in found]
+    named = set(found)
+    return found + [rcpt for rcpt in failed_recipients(message) if rcpt not in named]
 
 
 def failed_recipients(message):
     """The addresses of X-Failed-Recipients (Exim, Gmail), pipes and files
     left out."""
-    found = []
+    found = {}
     for value in message.get_all("X-Failed-Recipients") or []:
         for item in str(value).split(","):
-            rcpt = address(item)
-            if rcpt and rcpt not in found:
-                found.append(rcpt)
-    return found
+            found.setdefault(address(item), None)
+    return [rcpt for rcpt in found if rcpt]
 
 
 def _own_addresses(message):
@@ -106,7 +105,8 @@ def _from_text(message, bounce_text):
     if not kind and not failed:
         return None
     found = text.recipients_in(prose, _own_addresses(message))
-    found += [(rcpt, []) for rcpt in failed if rcpt not in dict(found)]
+    named = {rcpt for rcpt, _lines in found}
+    found += [(rcpt, []) for rcpt in failed if rcpt not in named]
     if not found:
         return None
     reporting = text.reporting_mta(prose)

@@ -10,6 +10,7 @@ WorkMail writes the same fields in its text part.
 """
 
 import base64
+import email.header
 import quopri
 import re
 
@@ -41,7 +42,8 @@ def report_text(part):
     payload = part.get_payload()
     if isinstance(payload, list):
         text = "\n".join(
-            "".join("%s: %s\n" % item for item in block.raw_items()) + str(block.get_payload() or "")
+            "".join("%s: %s\n" % (name, _decoded(value)) for name, value in block.raw_items())
+            + str(block.get_payload() or "")
             for block in payload
         )
     else:
@@ -56,6 +58,17 @@ def report_text(part):
     return mime.normalize_newlines(text)
 
 
+def _decoded(value):
+    """A raw field value with its RFC 2047 encoded words decoded, on one
+    line: an encoded CR LF must not start a field of its own."""
+    if "=?" not in value:
+        return value
+    try:
+        return clean(email.header.make_header(email.header.decode_header(value)))
+    except (ValueError, LookupError, UnicodeError):
+        return clean(value)
+
+
 def split_blocks(text):
     """Field blocks as lists of (lowercase name, value): a blank line ends a
     block, and so does a recipient field that starts the next recipient."""
@@ -67,31 +80,36 @@ def split_blocks(text):
         match = _FIELD_RE.match(line)
         if match is None or line[:1] in (" ", "\t"):
             if block:  # a continuation line, indented or not
-                block[-1] = (block[-1][0], block[-1][1] + " " + line.strip())
+                block[-1][1].append(line.strip())
             continue
         name = match.group(1).lower()
         if _starts_block(block, name):
             block = _close(blocks, block)
-        block.append((name, match.group(2).strip()))
+        block.append((name, [match.group(2).strip()]))
     _close(blocks, block)
     return blocks
 
 
 def _close(blocks, block):
+    """Add `block` to `blocks`, its values joined (a list while read: a long
+    folded field must not be copied once a line)."""
     if block:
-        blocks.append(block)
+        blocks.append([(name, " ".join(parts)) for name, parts in block])
     return []
 
 
 def _starts_block(block, name):
     """Does field `name` start a new block though no blank line came?"""
-    names = {n for n, _v in block}
+    names = [n for n, _v in block]
     if name in names and name in _RECIPIENT_FIELDS:
         return True
     if name == "original-recipient" and "final-recipient" in names:
         # Postfix writes Final- then Original-Recipient; a second recipient
-        # of a report without blank lines comes after an Action or Status.
-        return bool(names & {"action", "status"})
+        # of a report without blank lines comes after the first one's
+        # Action or Status (Exim and SendGrid write the Action first).
+        after_final = names[names.index("final-recipient") :]
+        return bool({"action", "status"} & set(after_final))
+    names = set(names)
     if name in _RECIPIENT_FIELDS:
         return bool(names & set(_PER_MESSAGE_FIELDS)) and not names & set(_RECIPIENT_FIELDS)
     return name in ("action", "status") and name in names

@@ -14,23 +14,21 @@ blank line explain it. Status codes are read only there (status.py).
 
 import re
 
+from . import mime
 from .model import DELAYED, DELIVERED, FAILED, RecipientStatus, clean
 from .status import enhanced_status, reply_code, status_from_text
 from .values import ADDRESS_PATTERN, address
-
-#: Bounce prose is a few lines; past this, the text is a copy of the mail
-#: that no marker announced. Reading no further keeps the parse linear.
-MAX_PROSE = 64 * 1024
 
 _A = "(" + ADDRESS_PATTERN + ")"
 _RECIPIENT_LINE_RES = (
     # "  user@x", "<user@x>:", '"user@x":', "* user@x", "user@x (user@x)"
     re.compile(r"^[ \t]*(?:[*\-][ \t]*)?[\"<]?" + _A + r"[\">]?[ \t]*:?(?:[ \t]+\([^()\n]*\))?[ \t]*$"),
-    # Exchange 2003: "user@x on 12/1/2026 10:00 AM"
-    re.compile(r"^[ \t]*" + _A + r"[ \t]+on[ \t]+\d"),
+    # Exchange 2003: "user@x on Mon, 7 Dec 2026 13:00:00 +0100"
+    re.compile(r"^[ \t]*" + _A + r"[ \t]+on[ \t]+\S"),
     # Sendmail: ">>> RCPT To:<user@x>"; IMail and others: "Unknown user: user@x"
     re.compile(
-        r"^(?:>>>[ \t]*RCPT[ \t]+To:|[ \t]*(?!(?:From|Sender|Reply-To|Return-Path|Envelope-From)\b)[A-Z][\w ]{2,30}:)"
+        r"^(?:>>>[ \t]*RCPT[ \t]+To:"
+        r"|[ \t]*(?!(?:From|Sender|Reply-To|Return-Path|Envelope-From)\b)[A-Z][\w ]{2,30}:)"
         r"[ \t]*<?" + _A + r">?[ \t]*$",
         re.I,
     ),
@@ -69,7 +67,7 @@ _DELIVERED_RE = re.compile(
 def prose_of(text):
     """The text up to its copy of the original mail (a header block that
     no marker announced ends it too), at most MAX_PROSE characters."""
-    text = text[:MAX_PROSE]
+    text = text[: mime.MAX_PROSE]
     match = _COPY_HEADER_RE.search(text)
     return text[: match.start()] if match else text
 
@@ -123,15 +121,20 @@ def _recipient_of(line):
 
 _REMOTE_RES = (
     re.compile(r"\bhost[ \t:]+([\w\-]+(?:\.[\w\-]+)+)[ \t]*(?:\[|$)", re.I | re.M),  # Exim, GMX
-    re.compile(r"(?:Giving up on|Connected to|while talking to) ([\w\-]+(?:\.[\w\-]+)+)"),  # qmail, Sendmail
+    re.compile(
+        r"(?:Giving up on|Connected to|[Ww]hile talking to) ([\w\-]+(?:\.[\w\-]+)+)"
+    ),  # qmail, Sendmail
     re.compile(r"recipient domain \S+ by ([\w\-]+(?:\.[\w\-]+)+)"),  # Gmail
     re.compile(r"<([\w\-]+(?:\.[\w\-]+)+) #[245]\.\d"),  # Exchange 2003
 )
 _SAID_RE = re.compile(
-    r"(?:Remote host said|The error that the other server returned was|The response from the remote server was"
-    r"|Remote Server returned|generated response)[ \t]*:?\s*(\S[^\n]*)",
+    r"(?:Remote host said|The error that the other server returned was"
+    r"|The response from the remote server was|Remote Server returned|generated response)"
+    r"[ \t]*:?\s*(\S[^\n]*)",
     re.I,
 )
+# Gmail, Daum: the reason under "Technical details of permanent failure:".
+_DETAILS_RE = re.compile(r"Technical details of \w+ failure:[ \t]*\n[ \t]*(\S[^\n]*)", re.I)
 _REPORTING_RES = (
     re.compile(r"qmail-send program at ([\w\-]+(?:\.[\w\-]+)+)"),
     re.compile(r"This is the mail system at host ([\w\-]+(?:\.[\w\-]+)+)"),
@@ -158,9 +161,10 @@ def reason_line(text):
     said = _SAID_RE.search(text)
     if said:
         return said.group(1)
-    return next((line for line in lines if reply_code(line)), "") or next(
-        (line for line in lines if enhanced_status(line)), ""
-    )
+    found = next((line for line in lines if reply_code(line)), "")
+    found = found or next((line for line in lines if enhanced_status(line)), "")
+    details = _DETAILS_RE.search(text)
+    return found or (details.group(1) if details else "")
 
 
 def recipient_statuses(prose, addresses, kind, reporting=""):
@@ -172,8 +176,16 @@ def recipient_statuses(prose, addresses, kind, reporting=""):
         if not explanation and len(addresses) == 1:
             explanation = prose
         said = _SAID_RE.search(explanation)
-        reason = said.group(1) if said else (reason_line(explanation) if explanation is prose else explanation)
-        status = status_from_text(reason) or status_from_text(explanation) or ("4.0.0" if kind == DELAYED else "5.0.0")
+        reason = (
+            said.group(1)
+            if said
+            else reason_line(explanation) or ("" if explanation is prose else explanation)
+        )
+        status = (
+            status_from_text(reason)
+            or status_from_text(explanation)
+            or ("4.0.0" if kind == DELAYED else "5.0.0")
+        )
         if kind == DELIVERED:
             status = "2.0.0"
         statuses.append(
