@@ -9,6 +9,9 @@ reads right (EXPECTED.tsv says what each sample reports).
         # git show a44b648:delivery/dsn.py > /tmp/old_dsn.py (before issue 25)
     python3 dev/dsn_corpus_report.py --flufl                # add flufl.bounce's column
     python3 dev/dsn_corpus_report.py /path/to/folder        # another sample folder
+    python3 dev/dsn_corpus_report.py --mailman DIR [--flufl] # Mailman's real bounces:
+        # DIR is the tests/ folder of flufl.bounce's source (pip download
+        # --no-binary :all: --no-deps flufl.bounce==6.0.0), read in place
 
 recognised: the parser names exactly the expected recipients with the
 expected action (for a mail that is no bounce: nothing hard); status right:
@@ -19,6 +22,7 @@ temporary failures together are the expected recipients (for a mail that is
 no bounce: no permanent failure).
 """
 
+import ast
 import email
 import importlib.util
 import os
@@ -84,11 +88,54 @@ def judge_flufl(raw, statuses):
     return addresses == {rcpt for rcpt, _a, _s in statuses}
 
 
+def mailman_corpus(tests_dir):
+    """[(file, detector, {addresses}, temporary)] of flufl.bounce's
+    tests/test_detectors.py (its DETECTORS list, read as a literal)."""
+    with open(os.path.join(tests_dir, "test_detectors.py"), encoding="utf-8") as handle:
+        source = handle.read()
+    start = source.index("DETECTORS = [")
+    rows = ast.literal_eval(source[source.index("[", start) : source.index("\n]\n", start) + 2])
+    seen, corpus = set(), []
+    for detector, name, addresses, temporary in rows:
+        if name not in seen:  # groupwise_02.txt is listed twice: the first line counts
+            seen.add(name)
+            corpus.append((name, detector, {a.decode().lower() for a in addresses}, temporary))
+    return corpus
+
+
+def mailman_report(tests_dir, parse_dsn, with_flufl):
+    """How many of Mailman's bounces give exactly the expected addresses (a
+    recipient counts by its Original-Recipient when it has one, as the
+    journal matches either) with the expected severity."""
+    right = severity_right = flufl_right = total = 0
+    for name, _detector, addresses, temporary in mailman_corpus(tests_dir):
+        with open(os.path.join(tests_dir, "data", name), "rb") as handle:
+            raw = handle.read()
+        found = parse_dsn(raw)
+        got = {r.original_recipient or r.recipient for r in found.recipients} if found else set()
+        total += 1
+        if got == addresses:
+            right += 1
+            severity = "soft" if temporary else "hard"
+            severity_right += not got or all(r.severity == severity for r in found.recipients)
+        if with_flufl:
+            from flufl.bounce import all_failures
+
+            soft, hard = all_failures(email.message_from_bytes(raw))
+            flufl_right += {a.decode("utf-8", "replace").lower() for a in soft | hard} == addresses
+    print("| bounces | addresses right | and severity right |" + (" flufl.bounce |" if with_flufl else ""))
+    print("|---|---|---|" + ("---|" if with_flufl else ""))
+    print("| %d | %d | %d |" % (total, right, severity_right) + (" %d |" % flufl_right if with_flufl else ""))
+
+
 def main(argv):
-    folder = next((a for a in argv if not a.startswith("--") and os.path.isdir(a)), None)
+    options = {argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("--parser", "--mailman")}
+    folder = next((a for a in argv if a not in options and not a.startswith("--") and os.path.isdir(a)), None)
     folder = folder or os.path.join(HERE, "..", "tests", "dsn_samples")
     parser_path = argv[argv.index("--parser") + 1] if "--parser" in argv else None
     parse_dsn, with_flufl = load_parser(parser_path), "--flufl" in argv
+    if "--mailman" in argv:
+        return mailman_report(argv[argv.index("--mailman") + 1], parse_dsn, with_flufl)
     table = OrderedDict()
     for name, family, statuses, message_id in sorted(expected(folder), key=lambda row: row[1]):
         with open(os.path.join(folder, name), "rb") as handle:
