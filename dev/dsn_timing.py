@@ -43,6 +43,11 @@ NO_MARKER = (
     b"Content-Type: text/plain\n\nDelivery has failed to these recipients:\n\nuser@example.com\n"
 )
 
+HTML = (
+    b"From: MAILER-DAEMON@mx.example\nTo: bounce@shop.example\nSubject: Undeliverable\n"
+    b"Content-Type: text/html\n\n<p>Delivery has failed to these recipients:</p><p>user@example.com</p>"
+)
+
 
 def shapes(size):
     body = b"".join(LINE % i for i in range(size // len(LINE) + 1))
@@ -52,6 +57,10 @@ def shapes(size):
         "prose with no copy marker": NO_MARKER + body,
         "one 10 MB line": NO_MARKER + body.replace(b"\n", b" "),
         "Exim text, CRLF": (EXIM_TEXT + body).replace(b"\n", b"\r\n"),
+        # Hostile shapes: what would make a backtracking pattern quadratic.
+        "reply line, one run without @": NO_MARKER + b"550 " + b"x" * size + b"@\n",
+        "HTML, '<' without '>'": HTML + b"<p" * (size // 2) + b"\n",
+        "X-Failed-Recipients, one token": b"X-Failed-Recipients: a@" + b"b" * size + b";\n" + NO_MARKER,
     }
 
 

@@ -15,8 +15,9 @@ ORIGINAL_PARTS = ("message/rfc822", "text/rfc822-headers", "message/rfc822-heade
 REPORT_PART = "message/delivery-status"
 FEEDBACK_PART = "message/feedback-report"
 
-_TAG_RE = re.compile(r"<(?:br|p|div|tr|li|pre|/p|/div|/tr|/li|/pre|/h\d)\b[^>]*>", re.I)
-_ANY_TAG_RE = re.compile(r"<[^>]*>")
+# Bounded: a "<" with no ">" after it costs a few characters, not the rest.
+_TAG_RE = re.compile(r"<(?:br|p|div|tr|li|pre|/p|/div|/tr|/li|/pre|/h\d)\b[^<>]{0,2000}>", re.I)
+_ANY_TAG_RE = re.compile(r"<[^<>]{0,2000}>")
 
 
 def as_message(message):
