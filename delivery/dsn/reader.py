@@ -37,9 +37,11 @@ def parse_dsn(message):
     return _from_text(message, bounce_text)
 
 
-def _from_fields(message, bounce_text, per_message, blocks, source):
+def _from_fields(message, bounce_text, per_message, blocks, source, text_fallback=True):
     """A report from delivery-status fields; the recipient of a block that
-    names none comes from the text or X-Failed-Recipients."""
+    names none comes from the text or X-Failed-Recipients. With no
+    recipient at all, the prose is read instead (unless the fields came
+    from the prose: `text_fallback` False)."""
     reporting = host(per_message.get("reporting-mta"))
     statuses = [report.recipient_status(block, reporting) for block in blocks]
     anonymous = [block for block, status in zip(blocks, statuses, strict=True) if status is None]
@@ -51,7 +53,7 @@ def _from_fields(message, bounce_text, per_message, blocks, source):
             block = anonymous[min(index, len(anonymous) - 1)]
             statuses.append(report.recipient_status(block, reporting, fallback_address=rcpt))
     if not statuses:
-        found = _from_text(message, bounce_text)
+        found = _from_text(message, bounce_text) if text_fallback else None
         if found is None:
             return None
         statuses, source = list(found.recipients), found.source
@@ -97,7 +99,7 @@ def _from_text(message, bounce_text):
     if re.search(r"^[ \t]*Final-Recipient[ \t]*:", prose, re.I | re.M):
         per_message, blocks = report.read_fields(prose)
         if blocks:
-            found = _from_fields(message, "", per_message, blocks, "text")
+            found = _from_fields(message, bounce_text, per_message, blocks, "text", text_fallback=False)
             if found is not None and found.recipients:
                 return found
     failed = failed_recipients(message)
@@ -127,7 +129,7 @@ def _is_auto_reply(message):
     from a mailer daemon or postmaster."""
     auto = str(message.get("Auto-Submitted") or "").strip().lower()
     flagged = auto.startswith("auto-replied") or any(
-        message.get(name) for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress-Reply")
+        message.get(name) for name in ("X-Autoreply", "X-Autorespond")
     )
     flagged = flagged or str(message.get("Precedence") or "").strip().lower() == "auto_reply"
     return flagged and not _DAEMON_RE.search(str(message.get("From") or ""))
