@@ -8,6 +8,7 @@ from . import test_delivery_address
 from . import test_delivery_filename
 from . import test_template_text
 from . import test_dsn
+from . import test_dsn_families
 from . import test_postfix_dsn
 from . import test_delivery_attempt
 from . import test_mail_retry

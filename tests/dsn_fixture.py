@@ -28,6 +28,9 @@ def dsn_for(sample, message_id, address):
     raw = raw.replace(report.message_ids[0].encode(), message_id.encode())
     for status in report.recipients:
         raw = raw.replace(status.recipient.encode(), address.encode())
-    # The DSN's own Message-ID: the first one, in the report's headers.
+    # The DSN's own Message-ID, in its header block (qmail writes none: the
+    # first one further down is the bounced mail's).
     own = ("<%s@mta.bounce.test>" % uuid.uuid4().hex).encode()
-    return re.sub(rb"(?im)^(Message-Id:)[ \t]*\r?\n?[ \t]*<[^>]+>", rb"\1 " + own, raw, count=1)
+    head, sep, body = re.split(rb"(\r?\n\r?\n)", raw, maxsplit=1)
+    head = re.sub(rb"(?im)^(Message-Id:)[ \t]*\r?\n?[ \t]*<[^>]+>", rb"\1 " + own, head, count=1)
+    return head + sep + body

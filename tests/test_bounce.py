@@ -147,6 +147,27 @@ class TestBounce(MailCase):
         self.assertEqual(self.bounce_rows(order).mapped("state"), ["delayed", "bounced"])
         self.assertEqual(len(self.failure_activities(order)), 1)
 
+    def test_plain_text_delay_then_failure(self):
+        # Exim's and Gmail's plain-text bounces (no report): the delay is a
+        # soft bounce stock must not count, the failure a hard one.
+        order = self.make_order(user_id=self.salesperson.id)
+        message, _mails = self.post_document(order, self.customer)
+
+        self.receive(dsn_for("exim_text_delayed.eml", message.message_id, self.customer.email))
+
+        (row,) = self.bounce_rows(order)
+        self.assertEqual((row.state, row.dsn_action, row.dsn_status), ("delayed", "delayed", "4.2.2"))
+        self.assertEqual(row.dsn_remote_mta, "mx.busy.example")
+        self.assertEqual(self.state_of(order), "sent")
+        self.assertEqual(self.customer.message_bounce, 0)
+
+        self.receive(dsn_for("gmail_text_failed.eml", message.message_id, self.customer.email))
+
+        self.assertEqual(self.bounce_rows(order).mapped("state"), ["delayed", "bounced"])
+        self.assertEqual(self.bounce_rows(order, ("bounced",)).dsn_status, "5.1.1")
+        self.assertEqual(self.state_of(order), "bounced")
+        self.assertEqual(len(self.failure_activities(order)), 1)
+
     def test_one_of_three_recipients_bounces(self):
         order = self.make_order(user_id=self.salesperson.id)
         buyer = self.env["res.partner"].create({"name": "Buyer", "email": "buyer@example.com"})
