@@ -38,6 +38,15 @@ class MailCase(SmtpCase):
         record.invalidate_recordset(["activity_ids"])
         return record.activity_ids.filtered(lambda activity: activity.activity_type_id == self.activity_type)
 
+    @staticmethod
+    def stored(record, *fnames):
+        """`record`'s `fnames` as the database holds them: pending writes
+        flushed, the cache dropped, read again (not what a test just wrote
+        in the cache)."""
+        record.invalidate_recordset(fnames)
+        values = tuple(record[fname] for fname in fnames)
+        return values[0] if len(values) == 1 else values
+
     def make_mail(self, **values):
         vals = {
             "subject": "Your document",
