@@ -16,7 +16,7 @@ from unittest.mock import patch
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import BaseCase, freeze_time
 from odoo.tools import mute_logger
 
@@ -80,11 +80,8 @@ class TestMailClaim(MailCase):
         self.env.cr.execute("SELECT id FROM mail_mail WHERE state = 'exception' ORDER BY id")
         ids = [row[0] for row in self.env.cr.fetchall()]
         self.assertGreaterEqual(len(ids), 4, "the template database has failed mails")
-        # Runner A: a connection of its own (registry.cursor() would be the
-        # test's own transaction in test mode).
-        cr_a = sql_db.db_connect(self.env.cr.dbname).cursor()
-        self.addCleanup(cr_a.close)
-        self.addCleanup(cr_a.rollback)
+        # Runner A: a connection of its own.
+        cr_a = self.own_cursor()
         env_a = api.Environment(cr_a, SUPERUSER_ID, {})
         claimed_a = env_a["mail.mail"].browse(ids)._mds_claim(limit=2, states=("exception",))
         self.assertEqual(claimed_a.ids, ids[:2])
@@ -103,39 +100,6 @@ class TestMailClaim(MailCase):
             "SELECT count(*) FROM mail_mail WHERE id = ANY(%s) AND sending_runner IS NOT NULL", [ids[:2]]
         )
         self.assertEqual(cr_a.fetchone()[0], 2)
-
-    def own_cursor(self):
-        """A connection of the test's own, outside its transaction
-        (registry.cursor() would be the test's transaction in test mode)."""
-        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
-        self.addCleanup(cr.close)
-        self.addCleanup(cr.rollback)
-        return cr
-
-    def committed_mails(self, count):
-        """`count` outgoing mails committed to the database, the rows two
-        transactions both see; deleted (committed) after the test."""
-        cr = self.own_cursor()
-        mails = api.Environment(cr, SUPERUSER_ID, {})["mail.mail"].create(
-            [{"subject": "Committed %d" % n, "email_to": "c@example.com", "auto_delete": False} for n in range(count)]
-        )
-        ids, message_ids = mails.ids, mails.mail_message_id.ids
-        cr.commit()
-
-        def delete():
-            cr.rollback()
-            cr.execute("DELETE FROM mail_mail WHERE id = ANY(%s)", [ids])
-            cr.execute("DELETE FROM mail_message WHERE id = ANY(%s)", [message_ids])
-            cr.commit()
-
-        self.addCleanup(delete)
-        return ids
-
-    @staticmethod
-    def committed_row(cr, mail_id):
-        cr.rollback()  # a fresh snapshot: what is committed now
-        cr.execute("SELECT COALESCE(attempt_count, 0), sending_runner, email_to FROM mail_mail WHERE id = %s", [mail_id])
-        return cr.fetchone()
 
     def test_a_claim_meeting_a_newer_commit_claims_again_on_a_fresh_snapshot(self):
         """REPEATABLE READ, for real: another transaction changes a mail and

@@ -117,8 +117,8 @@ class TestSendNow(MailCase):
         with mute_logger(*MUTED), real_smtp_delivery():
             (busy | free).action_send_now()
         self.assert_one_mail_to("free@example.com")
-        self.assertEqual((busy.state, busy.attempt_count), ("outgoing", 0))
-        self.assertEqual((free.state, free.attempt_count), ("sent", 1))
+        self.assertEqual(self.stored(busy, "state", "attempt_count"), ("outgoing", 0))
+        self.assertEqual(self.stored(free, "state", "attempt_count"), ("sent", 1))
 
     def test_a_mail_deleted_since_the_batch_was_selected_is_skipped(self):
         gone, kept = self.make_mail(email_to="gone@example.com"), self.make_mail(email_to="kept@example.com")
