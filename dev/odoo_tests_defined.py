@@ -12,6 +12,7 @@ difference.
 Prints one line "mds-tests-defined N", and one "mds-test-file FILE N" per
 file for the reader of the log.
 """
+
 import importlib
 import os
 import pathlib

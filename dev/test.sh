@@ -46,6 +46,17 @@ counts() {  # counts WHAT N...: true when every N is a count
     [[ "$value" =~ ^[0-9]+$ ]] || { bold "FAIL $what: no counts (parser printed '$*')"; return 1; }
   done
 }
+no_traceback() {  # no_traceback LOG: false, and the tracebacks shown, when LOG has one
+  local pattern="^Traceback |^[0-9-]+ [0-9:,]+ [0-9]+ CRITICAL "
+  grep -q -E "$pattern" "$1" || return 0
+  # Each one with the log line it belongs to, up to the next log line.
+  awk -v pattern="$pattern" '
+    /^[0-9-]+ [0-9:,]+ [0-9]+ / { shown = 0; previous = $0 }
+    $0 ~ pattern { print (previous != "" && previous != $0 ? previous "\n" : "") $0; previous = ""; shown = 1; next }
+    shown { print }
+  ' "$1" | head -80 >&2
+  return 1
+}
 ARTIFACTS="${MDS_ARTIFACTS:-$MDS_ROOT/artifacts}"
 mkdir -p "$ARTIFACTS"
 # Two runs at once on one checkout must not write the same logs.
@@ -175,8 +186,7 @@ PY
     if [[ ! -s "$server_log" ]]; then
       record "browser tests' Odoo server log ($server_log) written" 1
     else
-      grep -n -A30 -E "^Traceback |^[0-9-]+ [0-9:,]+ [0-9]+ CRITICAL " "$server_log" | head -80 >&2
-      ! grep -q -E "^Traceback |^[0-9-]+ [0-9:,]+ [0-9]+ CRITICAL " "$server_log"
+      no_traceback "$server_log"
       record "browser tests' Odoo server: no traceback (log: $server_log)" $?
     fi
   fi

@@ -62,7 +62,10 @@ class MailCase(SmtpCase):
         their journal rows."""
         cr = self.own_cursor()
         mails = api.Environment(cr, SUPERUSER_ID, {})["mail.mail"].create(
-            [{"subject": "Committed %d" % n, "email_to": "c@example.com", "auto_delete": False} for n in range(count)]
+            [
+                {"subject": "Committed %d" % n, "email_to": "c@example.com", "auto_delete": False}
+                for n in range(count)
+            ]
         )
         ids, message_ids = mails.ids, mails.mail_message_id.ids
         cr.commit()
@@ -80,7 +83,10 @@ class MailCase(SmtpCase):
     @staticmethod
     def committed_row(cr, mail_id):
         cr.rollback()  # a fresh snapshot: what is committed now
-        cr.execute("SELECT COALESCE(attempt_count, 0), sending_runner, email_to FROM mail_mail WHERE id = %s", [mail_id])
+        cr.execute(
+            "SELECT COALESCE(attempt_count, 0), sending_runner, email_to FROM mail_mail WHERE id = %s",
+            [mail_id],
+        )
         return cr.fetchone()
 
     def make_mail(self, **values):

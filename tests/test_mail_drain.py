@@ -160,7 +160,9 @@ class TestMailDrain(MailCase):
         # On a fresh snapshot the next mail is claimed: in flight, attempt 1.
         self.assertEqual(following._mds_claim_with_outcome(), following)
         cr_a.commit()
-        self.assertEqual(self.committed_row(cr_b, following_id), (1, attempt.runner_id(), "changed@example.com"))
+        self.assertEqual(
+            self.committed_row(cr_b, following_id), (1, attempt.runner_id(), "changed@example.com")
+        )
 
 
 class TestFastLane(MailCase):

@@ -155,9 +155,12 @@ class TestSendNow(MailCase):
         def recording_commit(cursor):  # a spy: the real commit runs
             cursor.flush()
             cursor.execute(
-                "SELECT id, state, sending_started_date IS NOT NULL FROM mail_mail WHERE id = ANY(%s)", [mails.ids]
+                "SELECT id, state, sending_started_date IS NOT NULL FROM mail_mail WHERE id = ANY(%s)",
+                [mails.ids],
             )
-            states = {mail_id: "claimed" if in_flight else state for mail_id, state, in_flight in cursor.fetchall()}
+            states = {
+                mail_id: "claimed" if in_flight else state for mail_id, state, in_flight in cursor.fetchall()
+            }
             commits.append((len(self.smtp.received), tuple(states.get(mail_id) for mail_id in mails.ids)))
             return real_commit(cursor)
 
@@ -195,7 +198,10 @@ class TestSendNow(MailCase):
         self.assertEqual(len(hooks), 1)
         self.assertFalse(self.smtp.attempts)
         commits = self.run_hook(hooks[0], mails)
-        self.assertEqual([r.rcpt_tos for r in self.smtp.received], [["a@example.com"], ["b@example.com"], ["c@example.com"]])
+        self.assertEqual(
+            [r.rcpt_tos for r in self.smtp.received],
+            [["a@example.com"], ["b@example.com"], ["c@example.com"]],
+        )
         mails.invalidate_recordset()
         self.assertEqual(set(mails.mapped("state")), {"sent"})
         # Before the first mail: its claim alone. Between two mails, one

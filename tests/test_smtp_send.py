@@ -86,7 +86,10 @@ class TestSmtpSend(BaseCase):
         self.assertEqual(len(self.server.received), 1)
         self.server.pace_seconds = 0
         self.assertEqual(
-            smtp_send.send_until_verdict(self.session, "sales@example.com", ["other@example.com"], following)(), {}
+            smtp_send.send_until_verdict(
+                self.session, "sales@example.com", ["other@example.com"], following
+            )(),
+            {},
         )
         self.assertEqual(
             [(mail.rcpt_tos, str(mail.message["Subject"])) for mail in self.server.received],
