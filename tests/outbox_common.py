@@ -68,14 +68,16 @@ class MailCase(SmtpCase):
             ]
         )
         ids, message_ids = mails.ids, mails.mail_message_id.ids
-        cr.commit()
+        # A connection of the test's own, not the test's transaction: what
+        # two transactions must both see has to be committed.
+        cr.commit()  # pylint: disable=invalid-commit
 
         def delete():
             cr.rollback()
             cr.execute("DELETE FROM mail_delivery_log WHERE mail_id = ANY(%s)", [ids])
             cr.execute("DELETE FROM mail_mail WHERE id = ANY(%s)", [ids])
             cr.execute("DELETE FROM mail_message WHERE id = ANY(%s)", [message_ids])
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
         self.addCleanup(delete)
         return ids
