@@ -4,8 +4,10 @@
 
 Exactly-once across real processes that commit is proved by
 dev/stress.py --runners (make test runs a 2-runner version, make stress 3
-runners on 2,000 mails); here, the claim itself, with two independent
-transactions where no commit is needed, and every path that sends."""
+runners on 2,000 mails); here, the claim itself, with independent
+transactions on committed rows (the failed mails of the template database,
+or mails committed for one test and deleted after it), and every path that
+sends."""
 
 import datetime
 import os
@@ -143,9 +145,11 @@ class TestMailClaim(MailCase):
         thread = threading.Thread(target=commit_b_once_a_waits)
         thread.start()
         env_a = api.Environment(cr_a, SUPERUSER_ID, {})
-        with patch.object(cr_a, "rollback", counting_rollback):
-            claimed = env_a["mail.mail"].browse(mail_id)._mds_claim_next(auto_commit=True)
-        thread.join(timeout=30)
+        try:
+            with patch.object(cr_a, "rollback", counting_rollback):
+                claimed = env_a["mail.mail"].browse(mail_id)._mds_claim_next(auto_commit=True)
+        finally:
+            thread.join(timeout=30)  # B is done with its cursor before the clean-up
         self.assertEqual(waited, [True], "A's claim waited for B after its snapshot")
         self.assertEqual(claimed.ids, [mail_id])
         self.assertEqual(len(rollbacks), 1, "one serialization failure, rolled back, claimed again")
