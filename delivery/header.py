@@ -4,9 +4,6 @@
 
 import re
 from email.header import decode_header, make_header
-from email.utils import getaddresses
-
-from .address import ascii_address
 
 # Unicode line and paragraph separators too: some mail clients and parsers
 # (Python's str.splitlines() among them) break lines there.
@@ -31,34 +28,6 @@ def attachment_name(name):
     if not isinstance(name, str) or not name:
         return name
     return one_line(name) or "attachment"
-
-
-def safe_address_header(value):
-    """`value` (one or more addresses) on one line, and without any address
-    hidden in a display name.
-
-    Odoo finds the SMTP envelope recipients by scanning the whole header
-    text for anything shaped like an address, display names included: a
-    partner named "x@example.com" would receive the mail. The "@" of a
-    display name is spelled out so that only real addresses remain.
-
-    Odoo cannot send to an address that is not plain ASCII (it drops it,
-    or fails the whole mail): an internationalised domain goes on the wire
-    IDNA-encoded, an address still not ASCII (a non-ASCII local part) is
-    left out here, so that only that recipient misses the mail.
-    """
-    if not isinstance(value, str):
-        return value
-    parts = []
-    for name, address in getaddresses([one_line(value)]):
-        if not address:
-            continue
-        name = name.replace("@", " at ").replace("\\", "").replace('"', "").strip()
-        address = ascii_address(address)
-        if not address.isascii():
-            continue
-        parts.append('"%s" <%s>' % (name, address) if name else address)
-    return ", ".join(parts)
 
 
 def has_line_break(value):

@@ -1,9 +1,62 @@
 #!/usr/bin/env bash
 # make test: set up what is missing, run every check, end with one line
-# "N passed, N failed" and a non-zero exit when anything failed.
+# "N passed, N failed" and a non-zero exit when anything failed. That line
+# names every section a variable skipped or narrowed, e.g.
+# "41 passed, 0 failed (narrowed: MDS_TEST_TAGS=...; skipped: browser, lint)";
+# with MDS_REQUIRE_FULL=1 (.ci/run) such a variable is refused.
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
 bold() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
+
+# The variables that shrink the run, while working on one thing.
+narrowed=() skipped_sections=()
+[[ -z "${MDS_TEST_TAGS:-}" ]] || narrowed+=("MDS_TEST_TAGS=$MDS_TEST_TAGS")
+[[ -z "${MDS_BROWSER_REUSE:-}" ]] || narrowed+=("MDS_BROWSER_REUSE=$MDS_BROWSER_REUSE")
+[[ -z "${PYTEST_ADDOPTS:-}" ]] || narrowed+=("PYTEST_ADDOPTS=$PYTEST_ADDOPTS")
+[[ "${MDS_SKIP_BROWSER:-}" != 1 ]] || skipped_sections+=("browser (MDS_SKIP_BROWSER)")
+[[ "${MDS_SKIP_KILL:-}" != 1 ]] || skipped_sections+=("killed worker (MDS_SKIP_KILL)")
+[[ "${MDS_SKIP_LINT:-}" != 1 ]] || skipped_sections+=("lint (MDS_SKIP_LINT)")
+if [[ "${MDS_REQUIRE_FULL:-}" == 1 ]]; then
+  for var in MDS_TEST_TAGS MDS_BROWSER_REUSE PYTEST_ADDOPTS MDS_SKIP_BROWSER MDS_SKIP_KILL MDS_SKIP_LINT; do
+    if [[ -n "${!var:-}" ]]; then
+      echo "refused: $var is set ($var=${!var}); it shrinks the run, and this run must be whole (MDS_REQUIRE_FULL, .ci/run): unset it" >&2
+      refused=1
+    fi
+  done
+  [[ -z "${refused:-}" ]] || { echo "0 passed, 1 failed (refused: a variable shrinks the run)"; exit 1; }
+fi
+join() {  # join SEPARATOR ITEM...
+  local sep=$1 out=$2 item
+  shift 2
+  for item in "$@"; do out+="$sep$item"; done
+  printf '%s' "$out"
+}
+summary() {  # the last line: counts, then what was left out of the run
+  local line="$passed passed, $failed failed" left=()
+  [[ $skipped == 0 ]] || line="$line, $skipped skipped"
+  (( ${#narrowed[@]} == 0 )) || left+=("narrowed: $(join ", " "${narrowed[@]}")")
+  (( ${#skipped_sections[@]} == 0 )) || left+=("skipped: $(join ", " "${skipped_sections[@]}")")
+  (( ${#left[@]} == 0 )) || line="$line ($(join "; " "${left[@]}"))"
+  echo "$line"
+}
+counts() {  # counts WHAT N...: true when every N is a count
+  local what=$1 value
+  shift
+  for value in "$@"; do
+    [[ "$value" =~ ^[0-9]+$ ]] || { bold "FAIL $what: no counts (parser printed '$*')"; return 1; }
+  done
+}
+no_traceback() {  # no_traceback LOG: false, and the tracebacks shown, when LOG has one
+  local pattern="^Traceback |^[0-9-]+ [0-9:,]+ [0-9]+ CRITICAL "
+  grep -q -E "$pattern" "$1" || return 0
+  # Each one with the log line it belongs to, up to the next log line.
+  awk -v pattern="$pattern" '
+    /^[0-9-]+ [0-9:,]+ [0-9]+ / { shown = 0; previous = $0 }
+    $0 ~ pattern { print (previous != "" && previous != $0 ? previous "\n" : "") $0; previous = ""; shown = 1; next }
+    shown { print }
+  ' "$1" | head -80 >&2
+  return 1
+}
 ARTIFACTS="${MDS_ARTIFACTS:-$MDS_ROOT/artifacts}"
 mkdir -p "$ARTIFACTS"
 # Two runs at once on one checkout must not write the same logs.
@@ -14,9 +67,13 @@ if ! flock -n 9; then
   bold "another run is logging to artifacts/: this one logs to $ARTIFACTS"
 fi
 export MDS_ARTIFACTS="$ARTIFACTS"
+# An earlier run's results must not stand in for this one's.
+rm -rf "$ARTIFACTS/screenshots"
+rm -f "$ARTIFACTS"/{odoo-tests.log,odoo-tests-defined.log,i18n-check.log,mail_document_send.pot,kill-test.log} \
+  "$ARTIFACTS"/{browser-tests.xml,browser-tests.log,odoo-browser.log,lint.log}
 
-"$MDS_ROOT/dev/bootstrap.sh" --with-browser || { echo "0 passed, 1 failed"; exit 1; }
 passed=0 failed=0 skipped=0
+"$MDS_ROOT/dev/bootstrap.sh" --with-browser || { failed=1; summary; exit 1; }
 record() {  # record NAME STATUS: one check that is not a unit test
   if [[ "$2" == 0 ]]; then passed=$((passed + 1)); bold "PASS $1"; else failed=$((failed + 1)); bold "FAIL $1"; fi
 }
@@ -30,7 +87,7 @@ if [[ "${MDS_SKIP_LINT:-}" != 1 ]]; then
 fi
 
 # 2. The addon's Odoo tests, on a fresh copy of the template database.
-template="$("$MDS_ROOT/dev/template_db.sh")" || { record "template database" 1; echo "$passed passed, $failed failed"; exit 1; }
+template="$("$MDS_ROOT/dev/template_db.sh")" || { record "template database" 1; summary; exit 1; }
 db="mds_test_$$"
 "$MDS_ROOT/dev/clone_db.sh" "$template" "$db"
 port="$("$MDS_VENV/bin/python" "$MDS_ROOT/dev/free_port.py")"
@@ -51,10 +108,27 @@ odoo_status=$?
 [[ $odoo_status != 124 ]] || bold "odoo tests stopped after ${MDS_ODOO_TEST_TIMEOUT:-1800}s (MDS_ODOO_TEST_TIMEOUT): a test is stuck"
 bold "odoo tests took $(( $(date +%s) - start ))s"
 read -r t_passed t_failed t_skipped t_ran < <("$MDS_VENV/bin/python" "$MDS_ROOT/dev/odoo_test_log.py" "$ARTIFACTS/odoo-tests.log")
+counts "odoo test log (dev/odoo_test_log.py)" "${t_passed:-}" "${t_failed:-}" "${t_skipped:-}" "${t_ran:-}" \
+  || t_passed=0 t_failed=1 t_skipped=0 t_ran=0
 if [[ $odoo_status != 0 && $t_failed == 0 ]]; then t_failed=1; fi
 grep -E " (ERROR|CRITICAL) " "$ARTIFACTS/odoo-tests.log" | head -50 >&2
 bold "odoo tests: $t_ran run, $t_passed passed, $t_failed failed, $t_skipped skipped"
 passed=$((passed + t_passed)) failed=$((failed + t_failed)) skipped=$((skipped + t_skipped))
+
+# Every test the addon defines for these tags ran: counted by Odoo's loader
+# over every tests/test_*.py on disk, so that a test file whose import
+# tests/__init__.py lost fails the run instead of vanishing from it.
+MDS_RUN_TEST_TAGS="$test_tags" "$MDS_ROOT/dev/odoo_shell.sh" "$db" < "$MDS_ROOT/dev/odoo_tests_defined.py" \
+  > "$ARTIFACTS/odoo-tests-defined.log" 2>&1
+t_defined="$(sed -n 's/^mds-tests-defined \([0-9][0-9]*\)$/\1/p' "$ARTIFACTS/odoo-tests-defined.log" | tail -1)"
+if ! counts "tests defined (dev/odoo_tests_defined.py, log: $ARTIFACTS/odoo-tests-defined.log)" "$t_defined"; then
+  record "odoo tests defined counted" 1
+elif [[ $t_defined != "$t_ran" ]]; then
+  grep "^mds-test-file" "$ARTIFACTS/odoo-tests-defined.log" | grep -v " 0$" >&2
+  record "odoo tests: $t_ran ran, $t_defined defined for $test_tags (a test file not imported by tests/__init__.py?)" 1
+else
+  record "odoo tests: all $t_defined defined for $test_tags ran" 0
+fi
 
 # French: every msgid the addon has now, exported from the test database
 # before it is dropped, is translated in i18n/fr.po (no fuzzy, placeholders
@@ -91,7 +165,6 @@ if [[ $t_failed == 0 ]]; then dropdb --if-exists "$db"; rm -rf "$MDS_CACHE/data/
 # 4. The web client in a real browser (Playwright driving Debian's Chromium).
 if [[ "${MDS_SKIP_BROWSER:-}" != 1 ]]; then
   bold "browser tests (log: $ARTIFACTS/browser-tests.log, screenshots: $ARTIFACTS/screenshots)"
-  rm -rf "$ARTIFACTS/screenshots"
   (cd "$MDS_ROOT/tests/browser" && MDS_TEMPLATE_DB="$template" "$MDS_TOOLS_VENV/bin/pytest" -p no:cacheprovider \
     --rootdir . --junitxml="$ARTIFACTS/browser-tests.xml" -q . > "$ARTIFACTS/browser-tests.log" 2>&1)
   browser_status=$?
@@ -110,8 +183,21 @@ except (OSError, ET.ParseError):
     print(0, 1, 0)
 PY
 )
+  counts "browser tests (log: $ARTIFACTS/browser-tests.log)" "${b_passed:-}" "${b_failed:-}" "${b_skipped:-}" \
+    || b_passed=0 b_failed=1 b_skipped=0
   if [[ $browser_status != 0 && $b_failed == 0 ]]; then b_failed=1; fi
   passed=$((passed + b_passed)) failed=$((failed + b_failed)) skipped=$((skipped + b_skipped))
+  # The Odoo server the browser tests talked to (tests/browser/conftest.py
+  # logs it there): a traceback is a failure even when the page coped.
+  if [[ -z "${MDS_BROWSER_REUSE:-}" ]]; then
+    server_log="$ARTIFACTS/odoo-browser.log"
+    if [[ ! -s "$server_log" ]]; then
+      record "browser tests' Odoo server log ($server_log) written" 1
+    else
+      no_traceback "$server_log"
+      record "browser tests' Odoo server: no traceback (log: $server_log)" $?
+    fi
+  fi
 fi
 
 if [[ -n "$lint_pid" ]]; then
@@ -121,7 +207,5 @@ if [[ -n "$lint_pid" ]]; then
   record "lint (ruff, pylint-odoo; log: $ARTIFACTS/lint.log)" $status
 fi
 
-line="$passed passed, $failed failed"
-[[ $skipped == 0 ]] || line="$line, $skipped skipped"
-echo "$line"
+summary
 [[ $failed == 0 ]]

@@ -5,6 +5,7 @@ server, the queue run as the cron runs it, the journal of a mail."""
 
 import base64
 
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tools import mute_logger
 
 from .common import SmtpCase, real_smtp_delivery
@@ -37,6 +38,58 @@ class MailCase(SmtpCase):
         """The document's "Email failed" to-dos as the database has them now."""
         record.invalidate_recordset(["activity_ids"])
         return record.activity_ids.filtered(lambda activity: activity.activity_type_id == self.activity_type)
+
+    @staticmethod
+    def stored(record, *fnames):
+        """`record`'s `fnames` as the database holds them: pending writes
+        flushed, the cache dropped, read again (not what a test just wrote
+        in the cache)."""
+        record.invalidate_recordset(fnames)
+        values = tuple(record[fname] for fname in fnames)
+        return values[0] if len(values) == 1 else values
+
+    def own_cursor(self):
+        """A connection of the test's own, outside its transaction
+        (registry.cursor() would be the test's transaction in test mode)."""
+        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(cr.close)
+        self.addCleanup(cr.rollback)
+        return cr
+
+    def committed_mails(self, count):
+        """`count` outgoing mails committed to the database, the rows two
+        transactions both see; deleted (committed) after the test, with
+        their journal rows."""
+        cr = self.own_cursor()
+        mails = api.Environment(cr, SUPERUSER_ID, {})["mail.mail"].create(
+            [
+                {"subject": "Committed %d" % n, "email_to": "c@example.com", "auto_delete": False}
+                for n in range(count)
+            ]
+        )
+        ids, message_ids = mails.ids, mails.mail_message_id.ids
+        # A connection of the test's own, not the test's transaction: what
+        # two transactions must both see has to be committed.
+        cr.commit()  # pylint: disable=invalid-commit
+
+        def delete():
+            cr.rollback()
+            cr.execute("DELETE FROM mail_delivery_log WHERE mail_id = ANY(%s)", [ids])
+            cr.execute("DELETE FROM mail_mail WHERE id = ANY(%s)", [ids])
+            cr.execute("DELETE FROM mail_message WHERE id = ANY(%s)", [message_ids])
+            cr.commit()  # pylint: disable=invalid-commit
+
+        self.addCleanup(delete)
+        return ids
+
+    @staticmethod
+    def committed_row(cr, mail_id):
+        cr.rollback()  # a fresh snapshot: what is committed now
+        cr.execute(
+            "SELECT COALESCE(attempt_count, 0), sending_runner, email_to FROM mail_mail WHERE id = %s",
+            [mail_id],
+        )
+        return cr.fetchone()
 
     def make_mail(self, **values):
         vals = {

@@ -4,7 +4,7 @@
 from odoo.tests import BaseCase
 
 from ..delivery.filename import safe_filename
-from ..delivery.header import one_line, safe_address_header
+from ..delivery.header import one_line
 
 
 class TestDeliveryFilename(BaseCase):
@@ -32,17 +32,3 @@ class TestDeliveryHeader(BaseCase):
         self.assertEqual(one_line("a\tb"), "a\tb")
         self.assertEqual(one_line(False), False)
         self.assertEqual(one_line("a\u2028b\x85c\u2029d"), "a b c d")
-
-    def test_no_address_hidden_in_a_display_name(self):
-        self.assertEqual(
-            safe_address_header('"Evil\r\nBcc: victim@example.com" <evil@example.com>'),
-            '"Evil Bcc: victim at example.com" <evil@example.com>',
-        )
-        self.assertEqual(safe_address_header("plain@example.com"), "plain@example.com")
-
-    def test_idn_domain_goes_on_the_wire_in_punycode(self):
-        # Odoo drops a non-ASCII address without a word.
-        self.assertEqual(
-            safe_address_header('"Zoë" <user@exämple.fr>, b@bücher.de'),
-            '"Zoë" <user@xn--exmple-cua.fr>, b@xn--bcher-kva.de',
-        )

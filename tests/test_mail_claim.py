@@ -4,17 +4,21 @@
 
 Exactly-once across real processes that commit is proved by
 dev/stress.py --runners (make test runs a 2-runner version, make stress 3
-runners on 2,000 mails); here, the claim itself, with two independent
-transactions where no commit is needed, and every path that sends."""
+runners on 2,000 mails); here, the claim itself, with independent
+transactions on committed rows (the failed mails of the template database,
+or mails committed for one test and deleted after it), and every path that
+sends."""
 
 import datetime
 import os
 import socket
+import threading
+import time
 from unittest.mock import patch
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import BaseCase, freeze_time
 from odoo.tools import mute_logger
 
@@ -45,12 +49,15 @@ class TestMailClaim(MailCase):
         Mail = self.env["mail.mail"]
         claimed = (free | busy | sent)._mds_claim()
         self.assertEqual(claimed, free)
+        # What the database holds, not what this test wrote in the cache.
+        (free | busy).invalidate_recordset()
         for mail in free:
             self.assertTrue(mail.sending_started_date)
             self.assertEqual((mail.sending_runner, mail.attempt_count), (attempt.runner_id(), 1))
         self.assertEqual((busy.sending_runner, busy.attempt_count), (OTHER_RUNNER, 0))
         # A mail is claimed once: the next runner, or the same one, gets nothing.
         self.assertFalse((free | busy | sent)._mds_claim())
+        free.invalidate_recordset()
         self.assertEqual(set(free.mapped("attempt_count")), {1})
         # The lowest ids first, `limit` at most.
         more = self.make_mail() | self.make_mail()
@@ -75,11 +82,8 @@ class TestMailClaim(MailCase):
         self.env.cr.execute("SELECT id FROM mail_mail WHERE state = 'exception' ORDER BY id")
         ids = [row[0] for row in self.env.cr.fetchall()]
         self.assertGreaterEqual(len(ids), 4, "the template database has failed mails")
-        # Runner A: a connection of its own (registry.cursor() would be the
-        # test's own transaction in test mode).
-        cr_a = sql_db.db_connect(self.env.cr.dbname).cursor()
-        self.addCleanup(cr_a.close)
-        self.addCleanup(cr_a.rollback)
+        # Runner A: a connection of its own.
+        cr_a = self.own_cursor()
         env_a = api.Environment(cr_a, SUPERUSER_ID, {})
         claimed_a = env_a["mail.mail"].browse(ids)._mds_claim(limit=2, states=("exception",))
         self.assertEqual(claimed_a.ids, ids[:2])
@@ -100,43 +104,78 @@ class TestMailClaim(MailCase):
         self.assertEqual(cr_a.fetchone()[0], 2)
 
     def test_a_claim_meeting_a_newer_commit_claims_again_on_a_fresh_snapshot(self):
-        """REPEATABLE READ: a mail another runner changed and committed after
-        this transaction's snapshot makes the claim fail with a
+        """REPEATABLE READ, for real: another transaction changes a mail and
+        commits after the claim's snapshot was taken; the claim fails with a
         serialization error. The queue (auto_commit) has nothing pending at
-        that point: it rolls back and claims again; inside a caller's
-        transaction the error goes up, as stock's own write would, for Odoo
-        to retry the request."""
-        mail = self.make_mail()
-        Mail = type(mail)
-        real_claim = Mail._mds_claim
-        calls = []
+        that point: it rolls back and claims again on a fresh snapshot."""
+        (mail_id,) = self.committed_mails(1)
+        cr_a, cr_b, cr_watch = self.own_cursor(), self.own_cursor(), self.own_cursor()
+        # Runner A (the queue's cursor) waits 10 s for a lock at most: a
+        # broken test fails instead of hanging the suite.
+        cr_a.execute("SET lock_timeout = '10s'; SELECT pg_backend_pid()")
+        pid_a = cr_a.fetchone()[0]
+        cr_a.commit()
+        # B (an administrator editing the mail) writes the row and holds,
+        # until it commits, a table lock A's UPDATE waits for: the instant
+        # between the claim's snapshot and its row lock, held open.
+        env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+        env_b["mail.mail"].browse(mail_id).write({"email_to": "changed@example.com"})
+        env_b.flush_all()
+        cr_b.execute("LOCK TABLE mail_mail IN SHARE MODE")
+        waited = []
 
-        def newer_commit_once(mails, *args, **kwargs):
-            calls.append(mails.ids)
-            if len(calls) == 1:
-                raise psycopg2.errors.SerializationFailure(
-                    "could not serialize access due to concurrent update"
-                )
-            return real_claim(mails, *args, **kwargs)
+        def commit_b_once_a_waits():
+            for _poll in range(200):
+                cr_watch.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid_a])
+                waiting = cr_watch.fetchone()[0]
+                cr_watch.rollback()
+                if waiting:
+                    waited.append(True)
+                    break
+                time.sleep(0.05)
+            cr_b.commit()
 
-        cr = self.env.cr
-        # The queue's commits and roll-back, on a test cursor that may do neither.
-        with (
-            patch.object(Mail, "_mds_claim", autospec=True, side_effect=newer_commit_once),
-            patch.object(cr, "commit", cr.flush),
-            patch.object(cr, "rollback") as rollback,
-        ):
-            self.assertEqual(mail._mds_claim_next(auto_commit=True), mail)
-        self.assertEqual(len(calls), 2)
-        rollback.assert_called_once()
-        self.assertEqual((mail.attempt_count, mail.sending_runner), (1, attempt.runner_id()))
+        rollbacks = []
+        real_rollback = cr_a.rollback
 
-        other = self.make_mail()
-        calls.clear()
-        with patch.object(Mail, "_mds_claim", autospec=True, side_effect=newer_commit_once):
-            with self.assertRaises(psycopg2.errors.SerializationFailure):
-                other._mds_claim_next(auto_commit=False)
-        self.assertEqual(other.attempt_count, 0)
+        def counting_rollback():  # a spy: the real roll-back runs
+            rollbacks.append(True)
+            return real_rollback()
+
+        thread = threading.Thread(target=commit_b_once_a_waits)
+        thread.start()
+        env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+        try:
+            with patch.object(cr_a, "rollback", counting_rollback):
+                claimed = env_a["mail.mail"].browse(mail_id)._mds_claim_next(auto_commit=True)
+        finally:
+            thread.join(timeout=30)  # B is done with its cursor before the clean-up
+        self.assertEqual(waited, [True], "A's claim waited for B after its snapshot")
+        self.assertEqual(claimed.ids, [mail_id])
+        self.assertEqual(len(rollbacks), 1, "one serialization failure, rolled back, claimed again")
+        # Claimed once, committed, on top of B's committed change.
+        self.assertEqual(
+            self.committed_row(cr_watch, mail_id), (1, attempt.runner_id(), "changed@example.com")
+        )
+
+    def test_a_claim_meeting_a_newer_commit_inside_a_callers_transaction_raises(self):
+        """Inside a caller's transaction (no auto_commit) the serialization
+        error goes up, as stock's own write would, for Odoo to retry the
+        request; nothing is claimed."""
+        (mail_id,) = self.committed_mails(1)
+        cr_a, cr_b = self.own_cursor(), self.own_cursor()
+        env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+        mail_a = env_a["mail.mail"].browse(mail_id)
+        # A's transaction reads the mail: its snapshot is taken.
+        self.assertEqual(mail_a.email_to, "c@example.com")
+        env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+        env_b["mail.mail"].browse(mail_id).write({"email_to": "changed@example.com"})
+        env_b.flush_all()
+        cr_b.commit()
+        with self.assertRaises(psycopg2.errors.SerializationFailure), mute_logger("odoo.sql_db"):
+            mail_a._mds_claim_next(auto_commit=False)
+        cr_a.rollback()
+        self.assertEqual(self.committed_row(cr_b, mail_id), (0, None, "changed@example.com"))
 
     def test_every_path_that_sends_claims_and_skips_a_mail_claimed_elsewhere(self):
         Mail = type(self.env["mail.mail"])
@@ -161,6 +200,7 @@ class TestMailClaim(MailCase):
                     else:
                         mails.send_after_commit()
                 self.assertTrue(claim.called)
+                mails.invalidate_recordset()
                 self.assert_one_mail_to("free@example.com")
                 self.assertEqual((free.state, free.attempt_count), ("sent", 1))
                 # Left to its runner: not sent, not reset, not counted.
@@ -177,10 +217,12 @@ class TestMailClaim(MailCase):
         mail = self.claimed_elsewhere(self.make_mail())
         self.process_queue()
         self.assertFalse(self.smtp.attempts)
+        mail.invalidate_recordset()
         self.assertEqual(mail.state, "outgoing")
         with freeze_time(mail.sending_started_date + datetime.timedelta(minutes=11)):
             self.process_queue()
         self.assertFalse(self.smtp.attempts)
+        mail.invalidate_recordset()
         self.assertEqual((mail.state, mail.delivery_review_needed), ("exception", True))
         self.assertFalse(mail.sending_runner)
         row = self.journal(mail.id)

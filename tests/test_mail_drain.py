@@ -9,12 +9,14 @@ import datetime
 from contextlib import ExitStack
 from unittest.mock import patch
 
+from odoo import SUPERUSER_ID, api
 from odoo.addons.base.models.ir_mail_server import IrMailServer as BaseIrMailServer
 from odoo.addons.mail.models.mail_mail import MailMail as StockMailMail
 from odoo.sql_db import Cursor
 from odoo.tests import freeze_time
 from odoo.tools import mute_logger
 
+from ..delivery import attempt
 from ..models import mail_mail as mail_mail_module
 from .common import real_smtp_delivery
 from .outbox_common import MUTED, MailCase
@@ -122,34 +124,45 @@ class TestMailDrain(MailCase):
         with freeze_time(left.write_date + datetime.timedelta(minutes=11)):
             self.process_queue()
         self.assertFalse(left.exists())
-        self.assertEqual(kept.state, "sent")
+        self.assertTrue(kept.exists())
+        self.assertEqual(self.stored(kept, "state"), "sent")
 
     def test_a_failed_claim_never_costs_the_previous_outcome(self):
         """The next mail is claimed in the round trip and the transaction of
         the previous mail's outcome (one commit per mail): a claim that
-        fails (another runner's newer commit, or anything else) is rolled
-        back alone, to its savepoint set after the outcome."""
-        done, following = self.make_mail(), self.make_mail()
+        fails (here, for real, another transaction's newer commit on the
+        next mail: a serialization failure) is rolled back alone, to its
+        savepoint set after the outcome; the outcome is committed."""
+        done_id, following_id = self.committed_mails(2)
+        cr_a, cr_b = self.own_cursor(), self.own_cursor()
+        env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+        done, following = env_a["mail.mail"].browse(done_id), env_a["mail.mail"].browse(following_id)
+        # Runner A's transaction reads the mail it sent: its snapshot.
         snapshot = dict(done._mds_snapshot(1), runner="test:1")
         outcome = done._mds_sent_statement(snapshot, done.message_id, [], done.is_notification)
-
-        def failing_claim(mails, *args, savepoint=None, before=None, **kwargs):
-            query, params = before
-            mails.env.cr.execute(query + 'SAVEPOINT "%s"; SELECT 1 / 0' % savepoint, params)
-
-        Mail = type(self.env["mail.mail"])
-        with patch.object(Mail, "_mds_claim", failing_claim), mute_logger("odoo.sql_db"):
+        # B (an administrator) changes the next mail and commits.
+        env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+        env_b["mail.mail"].browse(following_id).write({"email_to": "changed@example.com"})
+        env_b.flush_all()
+        cr_b.commit()
+        with mute_logger("odoo.sql_db"):
             self.assertIsNone(following._mds_claim_with_outcome(outcome=outcome))
-        # The transaction goes on with the outcome in it: sent, journaled.
-        self.env.cr.execute("SELECT state FROM mail_mail WHERE id = %s", [done.id])
-        self.assertEqual(self.env.cr.fetchone()[0], "sent")
-        journal = self.env["mail.delivery.log"].search([("mail_id", "=", done.id)])
-        self.assertEqual(journal.mapped("state"), ["sent"])
-        self.assertEqual(journal.runner, "test:1")
-        # Without a failure the next mail is claimed: in flight, attempt 1.
+        cr_a.commit()
+        # Committed: the outcome (sent, journaled), and no claim of the next.
+        cr_b.execute(
+            "SELECT id, state, COALESCE(attempt_count, 0) FROM mail_mail WHERE id = ANY(%s) ORDER BY id",
+            [[done_id, following_id]],
+        )
+        self.assertEqual(cr_b.fetchall(), [(done_id, "sent", 0), (following_id, "outgoing", 0)])
+        cr_b.execute("SELECT state, runner FROM mail_delivery_log WHERE mail_id = %s", [done_id])
+        self.assertEqual(cr_b.fetchall(), [("sent", "test:1")])
+        cr_b.rollback()
+        # On a fresh snapshot the next mail is claimed: in flight, attempt 1.
         self.assertEqual(following._mds_claim_with_outcome(), following)
-        self.assertTrue(following.sending_started_date)
-        self.assertEqual(following.attempt_count, 1)
+        cr_a.commit()
+        self.assertEqual(
+            self.committed_row(cr_b, following_id), (1, attempt.runner_id(), "changed@example.com")
+        )
 
 
 class TestFastLane(MailCase):

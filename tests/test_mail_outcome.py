@@ -4,9 +4,11 @@
 log, the chatter's envelope, the SMTP connection, and what Send Now does."""
 
 import logging
+import threading
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.sql_db import TestCursor
 from odoo.tools import mute_logger
 
 from .common import real_smtp_delivery
@@ -115,8 +117,8 @@ class TestSendNow(MailCase):
         with mute_logger(*MUTED), real_smtp_delivery():
             (busy | free).action_send_now()
         self.assert_one_mail_to("free@example.com")
-        self.assertEqual((busy.state, busy.attempt_count), ("outgoing", 0))
-        self.assertEqual((free.state, free.attempt_count), ("sent", 1))
+        self.assertEqual(self.stored(busy, "state", "attempt_count"), ("outgoing", 0))
+        self.assertEqual(self.stored(free, "state", "attempt_count"), ("sent", 1))
 
     def test_a_mail_deleted_since_the_batch_was_selected_is_skipped(self):
         gone, kept = self.make_mail(email_to="gone@example.com"), self.make_mail(email_to="kept@example.com")
@@ -127,61 +129,86 @@ class TestSendNow(MailCase):
         self.assert_one_mail_to("kept@example.com")
         self.assertEqual((kept.state, kept.attempt_count), ("sent", 1))
 
+    def after_commit_hooks(self, action):
+        """Run `action` as outside tests (the thread's `testing` flag down)
+        and return the functions it left for after the commit, which the
+        test's cursor never runs."""
+        hooks = []
+        with (
+            patch.object(threading.current_thread(), "testing", False),
+            patch.object(type(self.env.cr.postcommit), "add", lambda _self, func: hooks.append(func)),
+            real_smtp_delivery(),
+        ):
+            action()
+        return hooks
+
+    def run_hook(self, hook, mails):
+        """Run an after-commit `hook` for real: its cursor (in test mode, one
+        on the test's transaction, whose commits release a savepoint) and its
+        send through the real server. Returns, for each of the hook's
+        commits, the number of mails the server had then and the state of
+        each of `mails` in that commit: "sent", "claimed" (in flight) or
+        "outgoing"."""
+        commits = []
+        real_commit = TestCursor.commit
+
+        def recording_commit(cursor):  # a spy: the real commit runs
+            cursor.flush()
+            cursor.execute(
+                "SELECT id, state, sending_started_date IS NOT NULL FROM mail_mail WHERE id = ANY(%s)",
+                [mails.ids],
+            )
+            states = {
+                mail_id: "claimed" if in_flight else state for mail_id, state, in_flight in cursor.fetchall()
+            }
+            commits.append((len(self.smtp.received), tuple(states.get(mail_id) for mail_id in mails.ids)))
+            return real_commit(cursor)
+
+        with patch.object(TestCursor, "commit", recording_commit), mute_logger(*MUTED), real_smtp_delivery():
+            hook()
+        return commits
+
     def test_send_now_sends_after_the_click_is_committed(self):
         """Outside tests nothing leaves from within the click's transaction:
         the mail goes out after the commit, through the queue's path
         (dev/stress.py --quick kills a worker mid Send Now for real)."""
         mail = self.make_mail()
-        hooks = []
-        import threading
-
-        thread = threading.current_thread()
-        with (
-            patch.object(thread, "testing", False),
-            patch.object(type(self.env.cr.postcommit), "add", lambda _self, func: hooks.append(func)),
-            real_smtp_delivery(),
-        ):
-            mail.action_send_now()
+        hooks = self.after_commit_hooks(mail.action_send_now)
         self.assertFalse(self.smtp.attempts)
-        self.assertEqual(mail.state, "outgoing")
+        self.assertEqual(self.stored(mail, "state"), "outgoing")
         self.assertEqual(len(hooks), 1)
+        # After the commit: claimed and committed before the server got it.
+        commits = self.run_hook(hooks[0], mail)
+        received = self.assert_one_mail_to("customer@example.com")
+        self.assertEqual(str(received.message["Subject"]), "Your document")
+        self.assertIn((0, ("claimed",)), commits)
+        self.assertEqual(self.stored(mail, "state", "attempt_count"), ("sent", 1))
+        self.assertEqual(self.journal(mail.id).mapped("state"), ["sent"])
 
     def test_mail_sent_after_a_chatter_post_commits_per_mail(self):
         """Stock sends a chatter post's mails after the poster's commit, in a
         cursor of its own but without auto_commit: the in-flight mark would
         not be committed before the server gets the mail. Here that cursor's
-        send commits per mail, as the queue does."""
-        mail = self.make_mail()
-        hooks, sends = [], []
-        import threading
-
-        with (
-            patch.object(threading.current_thread(), "testing", False),
-            patch.object(type(self.env.cr.postcommit), "add", lambda _self, func: hooks.append(func)),
-        ):
-            mail.send_after_commit()
+        send commits per mail, as the queue does: each mail claimed in a
+        commit before the server gets it, its outcome committed before the
+        next one goes."""
+        mails = self.make_mail(email_to="a@example.com") | self.make_mail(email_to="b@example.com")
+        mails |= self.make_mail(email_to="c@example.com")
+        hooks = self.after_commit_hooks(mails.send_after_commit)
         self.assertEqual(len(hooks), 1)
         self.assertFalse(self.smtp.attempts)
-
-        def spy_send(mails, auto_commit=False, **kwargs):
-            sends.append((mails.ids, auto_commit))
-
-        # The hook opens its own cursor: run it on the test's, which cannot
-        # commit, and only look at how it sends.
-        with (
-            patch.object(type(self.registry), "cursor", lambda _registry: _NoCloseCursor(self.env.cr)),
-            patch.object(type(mail), "send", spy_send),
-        ):
-            hooks[0]()
-        self.assertEqual(sends, [([mail.id], True)])
-
-
-class _NoCloseCursor:
-    def __init__(self, cr):
-        self.cr = cr
-
-    def __enter__(self):
-        return self.cr
-
-    def __exit__(self, *exc):
-        return False
+        commits = self.run_hook(hooks[0], mails)
+        self.assertEqual(
+            [r.rcpt_tos for r in self.smtp.received],
+            [["a@example.com"], ["b@example.com"], ["c@example.com"]],
+        )
+        mails.invalidate_recordset()
+        self.assertEqual(set(mails.mapped("state")), {"sent"})
+        # Before the first mail: its claim alone. Between two mails, one
+        # commit: the outcome of the one sent, the claim of the next.
+        self.assertIn((0, ("claimed", "outgoing", "outgoing")), commits)
+        self.assertEqual(
+            [states for received, states in commits if received in (1, 2)],
+            [("sent", "claimed", "outgoing"), ("sent", "sent", "claimed")],
+        )
+        self.assertIn((3, ("sent", "sent", "sent")), commits)

@@ -86,13 +86,17 @@ class TestMailRetry(MailCase):
 
     def test_due_retry_triggers_the_mail_cron(self):
         cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([])
         mail = self.make_mail()
         self.smtp.script("451 4.3.0 Try again later")
-        with patch.object(type(cron), "_trigger", autospec=True) as trigger:
-            self.send(mail)
-        trigger.assert_called_once()
-        self.assertEqual(trigger.call_args.args[0], cron)
-        self.assertEqual(trigger.call_args.kwargs["at"], mail.next_attempt_date)
+        self.send(mail)
+        # The trigger stock's cron runner reads (ir.cron.trigger rows), at
+        # the retry's due date.
+        triggers = Trigger.search([]) - before
+        self.assertEqual(len(triggers), 1)
+        self.assertEqual(triggers.cron_id, cron)
+        self.assertEqual(triggers.call_at, self.stored(mail, "next_attempt_date"))
 
     def test_queue_run_never_raises(self):
         """Odoo deactivates a cron that keeps failing: the queue's cron must

@@ -5,6 +5,7 @@ exchange must say and do what smtplib's sendmail says and does, and put the
 very bytes send_message would put on the wire."""
 
 import smtplib
+import time
 from email.message import EmailMessage
 
 from odoo.tests import BaseCase
@@ -60,14 +61,39 @@ class TestSmtpSend(BaseCase):
         self.assertIn("\n.\nA line starting with a dot", body)
 
     def test_other_work_between_the_halves(self):
+        """The first half returns once the whole message is at the server,
+        without waiting for its verdict: the sender builds its next mail
+        while the server digests this one. Then the verdict, and the next
+        mail through the same session."""
+        # The server takes a second over each message before its verdict.
+        self.server.pace_seconds = 1.0
+        self.addCleanup(setattr, self.server, "pace_seconds", 0)
         verdict = self.send()
-        # Whatever the caller does meanwhile, the session is waiting for the
-        # server's verdict only: the next mail goes through the same session.
+        # The server has the whole message (its DATA is done) and has not
+        # answered yet: no verdict was waited for.
+        deadline = time.monotonic() + 0.5
+        while not self.server.attempts and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual([attempt[1] for attempt in self.server.attempts], [["customer@example.com"]])
+        self.assertFalse(self.server.received)
+        # Other work meanwhile: the next mail's bytes, as the queue's fast
+        # lane builds them while the server digests the previous one.
+        following = smtp_send.flatten_plain(
+            make_message(subject="Quotation S00043"), "sales@example.com", ["other@example.com"]
+        )
+        self.assertFalse(self.server.received)
         self.assertEqual(verdict(), {})
-        self.assertEqual(self.send(["other@example.com"])(), {})
+        self.assertEqual(len(self.server.received), 1)
+        self.server.pace_seconds = 0
         self.assertEqual(
-            [mail.rcpt_tos for mail in self.server.received],
-            [["customer@example.com"], ["other@example.com"]],
+            smtp_send.send_until_verdict(
+                self.session, "sales@example.com", ["other@example.com"], following
+            )(),
+            {},
+        )
+        self.assertEqual(
+            [(mail.rcpt_tos, str(mail.message["Subject"])) for mail in self.server.received],
+            [(["customer@example.com"], "Quotation S00042"), (["other@example.com"], "Quotation S00043")],
         )
 
     def test_refused_message_raises_as_sendmail_and_the_session_goes_on(self):
