@@ -70,7 +70,7 @@ export MDS_ARTIFACTS="$ARTIFACTS"
 # An earlier run's results must not stand in for this one's.
 rm -rf "$ARTIFACTS/screenshots"
 rm -f "$ARTIFACTS"/{odoo-tests.log,odoo-tests-defined.log,i18n-check.log,mail_document_send.pot,kill-test.log} \
-  "$ARTIFACTS"/{browser-tests.xml,browser-tests.log,odoo-browser.log,lint.log}
+  "$ARTIFACTS"/{browser-tests.xml,browser-tests.log,odoo-browser.log,lint.log,install-check.log,install-en.log,install-fr.log}
 
 passed=0 failed=0 skipped=0
 "$MDS_ROOT/dev/bootstrap.sh" --with-browser || { failed=1; summary; exit 1; }
