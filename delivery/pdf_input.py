@@ -11,7 +11,7 @@ import urllib.parse
 
 #: Elements whose attribute wkhtmltopdf loads (a link's href is not loaded).
 FETCHING = {
-    "img": ("src",),
+    "img": ("src", "srcset"),
     "script": ("src",),
     "iframe": ("src",),
     "embed": ("src",),
@@ -22,6 +22,7 @@ FETCHING = {
     "input": ("src",),
     "link": ("href",),
 }
+SRCSET_SEPARATOR = re.compile(r",\s+|(?<=[0-9][xw]),")
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)""", re.IGNORECASE)
 #: What makes a script's effect arrive after the load event: only then does
 #: wkhtmltopdf's --javascript-delay matter.
@@ -71,8 +72,8 @@ class _Reader(html.parser.HTMLParser):
             value = attrs.get(name)
             if not value or (tag == "link" and "stylesheet" not in (attrs.get("rel") or "")):
                 continue
-            if name == "srcset":  # "url 2x, url 3x"
-                self.urls += [part.split()[0] for part in value.split(",") if part.strip()]
+            if name == "srcset":  # "url 1x, url 2x": a data URL holds a comma too
+                self.urls += [part.split()[0] for part in SRCSET_SEPARATOR.split(value) if part.strip()]
             else:
                 self.urls.append(value)
         for name, value in attrs.items():
