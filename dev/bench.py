@@ -144,6 +144,10 @@ def build_results(raw, floors):
                     variant,
                     (drain["peak_kib"] - drain["rss_before_kib"]) / 1024.0,
                 )
+            if result.get("batch_previewed"):
+                previewed = result["batch_previewed"]
+                add("c_batch_previewed_%d_queued_s" % previewed["invoices"], variant, previewed["queued_seconds"])
+                add("c_batch_previewed_%d_sent_s" % previewed["invoices"], variant, previewed["seconds"])
             batch = result.get("batch")
             if not batch:
                 continue
@@ -180,6 +184,7 @@ LABELS = {
     "b_drain_": "(b) queue drain, %s mails (s)",
     "b_cpu_per_mail_ms": "(b) Odoo CPU per mail, largest drain (ms)",
     "b_queries_per_mail_": "(b) SQL queries per mail, drain of %s",
+    "c_batch_previewed_": "(c) batch send of %s invoices previewed before, %s (s)",
     "c_batch_": "(c) batch send of %s invoices, %s (s)",
     "c_queries_per_invoice": "(c) SQL queries per invoice",
     "d_peak_drain_": "(d) peak RSS, drain of %s mails (MiB)",
@@ -540,7 +545,7 @@ def main():
                         }
                     )
                     result["load"][step] = samples[-1]["load_before"] + samples[-1]["load_after"]
-                expected = (sum(mails) if "drain" in parts else 0) + (args.invoices if "batch" in parts else 0)
+                expected = (sum(mails) if "drain" in parts else 0) + (2 * args.invoices if "batch" in parts else 0)
                 if len(received) != expected:
                     raise RuntimeError(
                         "bench: the SMTP server got %d messages from %s, expected %d"

@@ -75,6 +75,25 @@ class ReportPdfCache:
         """The documents this addon sends: the models with the cache field."""
         return bool(report) and FIELD in report.env[report.model]._fields
 
+    @staticmethod
+    def documents_with_kept_pdfs(report, res_ids):
+        """Those of `res_ids` with a PDF of `report` kept: only they are
+        worth looking up (one query, no rendering)."""
+        attachments = (
+            report.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", report.model),
+                    ("res_id", "in", list(res_ids)),
+                    ("res_field", "=", FIELD),
+                    ("description", "=", report.report_name),
+                ]
+            )
+        )
+        kept = set(attachments.mapped("res_id"))
+        return [res_id for res_id in res_ids if res_id in kept]
+
     def fast_javascript_delay(self):
         """The --javascript-delay to use when no script of the pages needs
         time after the load (stock waits report.print_delay, 1 s, always),

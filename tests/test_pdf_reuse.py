@@ -228,6 +228,57 @@ class TestPdfReuse(SmtpCase):
         self.assertEqual(self.kept(second).res_id, second.id)
         self.assertNotEqual(self.kept(first).name, self.kept(second).name)
 
+    def make_invoice(self, price=100.0):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [(0, 0, {"name": "Consulting", "quantity": 1, "price_unit": price})],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def render_invoices(self, invoices):
+        """As 18's invoice send renders a list's invoices: one call, then
+        the PDF split per invoice."""
+        reports = self.env["ir.actions.report"]
+        content, report_type = reports._pre_render_qweb_pdf(INVOICE, res_ids=invoices.ids)
+        return reports._get_splitted_report(INVOICE, content, report_type)
+
+    def test_several_invoices_reuse_the_kept_and_render_the_rest_in_one_run(self):
+        invoices = self.make_invoice(100.0) | self.make_invoice(200.0) | self.make_invoice(300.0)
+        previewed = {invoice.id: self.render(invoice, INVOICE) for invoice in invoices[:2]}
+        with wkhtmltopdf_runs() as runs:
+            pdfs = self.render_invoices(invoices)
+        self.assertEqual(len(runs), 1)
+        self.assertEqual(len([arg for arg in runs[0] if "report.body.tmp" in arg]), 1, "only the third")
+        self.assertEqual(list(pdfs), invoices.ids)
+        for invoice in invoices[:2]:
+            self.assertEqual(pdfs[invoice.id], previewed[invoice.id])
+        self.assertIn(invoices[2].name, pdf_text(pdfs[invoices[2].id]))
+        self.assertEqual(pdf_text(pdfs[invoices[2].id]), pdf_text(self.fresh(invoices[2], INVOICE)))
+        # The third, rendered alone, is kept too. One changes: it alone is
+        # rendered again.
+        third = pdfs[invoices[2].id]
+        self.change(lambda: invoices[0].write({"narration": "<p>Paid by transfer</p>"}))
+        with wkhtmltopdf_runs() as runs:
+            pdfs = self.render_invoices(invoices)
+        self.assertEqual(len(runs), 1)
+        self.assertEqual(len([arg for arg in runs[0] if "report.body.tmp" in arg]), 1)
+        self.assertIn("Paid by transfer", pdf_text(pdfs[invoices[0].id]))
+        self.assertEqual(pdfs[invoices[1].id], previewed[invoices[1].id])
+        self.assertEqual(pdfs[invoices[2].id], third)
+        # Two change: rendered again together, in one run.
+        self.change(lambda: invoices[1:].write({"narration": "<p>Due in 10 days</p>"}))
+        with wkhtmltopdf_runs() as runs:
+            pdfs = self.render_invoices(invoices)
+        self.assertEqual(len(runs), 1)
+        self.assertEqual(len([arg for arg in runs[0] if "report.body.tmp" in arg]), 2)
+        self.assertIn("Due in 10 days", pdf_text(pdfs[invoices[2].id]))
+        for invoice in invoices:
+            self.assertEqual(pdf_text(pdfs[invoice.id]), pdf_text(self.fresh(invoice, INVOICE)))
+
     def test_several_documents_in_one_run_are_not_kept(self):
         orders = self.make_order() | self.make_order()
         pdf = self.render(orders)
@@ -329,14 +380,7 @@ class TestPdfReuse(SmtpCase):
         self.assertIn("7.00", pdf_text(changed))
 
     def test_invoice_send_reuses_a_rendered_invoice_and_follows_a_change(self):
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.customer.id,
-                "invoice_line_ids": [(0, 0, {"name": "Consulting", "quantity": 1, "price_unit": 100.0})],
-            }
-        )
-        invoice.action_post()
+        invoice = self.make_invoice()
         self.render(invoice, INVOICE)  # a preview before the send
         self.change(lambda: self.customer.write({"street": "9 Moved Road"}))
         with wkhtmltopdf_runs() as runs:
