@@ -4,6 +4,7 @@
 under, whether the HTML fetches anything a key cannot see, and whether its
 JavaScript needs time after the page has loaded."""
 
+import functools
 import hashlib
 import html.parser
 import re
@@ -97,7 +98,10 @@ class _Reader(html.parser.HTMLParser):
             self.urls += CSS_URL.findall(data)
 
 
+@functools.lru_cache(maxsize=16)
 def read_html(text):
+    """Read once: the header and footer of a company's documents are the
+    same page (its logo inline), documents rendered together share them."""
     reader = _Reader()
     reader.feed(text or "")
     reader.close()
