@@ -135,7 +135,9 @@ def javascript_needs_time(pages):
         reader = read_html(page)
         if any(src for src, _text in reader.scripts):
             return True
-        if any(ASYNCHRONOUS.search(code) for code in [text for _src, text in reader.scripts] + reader.handlers):
+        if any(
+            ASYNCHRONOUS.search(code) for code in [text for _src, text in reader.scripts] + reader.handlers
+        ):
             return True
     return False
 

@@ -146,7 +146,11 @@ def build_results(raw, floors):
                 )
             if result.get("batch_previewed"):
                 previewed = result["batch_previewed"]
-                add("c_batch_previewed_%d_queued_s" % previewed["invoices"], variant, previewed["queued_seconds"])
+                add(
+                    "c_batch_previewed_%d_queued_s" % previewed["invoices"],
+                    variant,
+                    previewed["queued_seconds"],
+                )
                 add("c_batch_previewed_%d_sent_s" % previewed["invoices"], variant, previewed["seconds"])
             batch = result.get("batch")
             if not batch:
@@ -448,6 +452,36 @@ def sample(runs, variant, step, dbs, common, args, log, run):
     return result
 
 
+def parse_parts(parser, text):
+    parts = [part for part in text.split(",") if part]
+    if not parts or set(parts) - set(PARTS):
+        parser.error("--parts wants some of %s" % ", ".join(PARTS))
+    return parts
+
+
+def composers(result, samples, variant, dbs, common, args, log, run, server):
+    """The composer steps beyond `measure`, each in a fresh process, into
+    `result` (`<prefix>_cold`, `_warm`, `_load`)."""
+    for step, prefix in COMPOSER_STEPS.items():
+        # Rolled back: an invoice send's mail never leaves.
+        composer = sample(samples, variant, step, dbs, common, args, log, run)
+        take(server)
+        if step == "invoice_composer":
+            composer = {
+                "cold": composer["invoice_cold"],
+                "warm": composer["invoice_warm"],
+                "load": composer["invoice_load"],
+            }
+        result.update(
+            {
+                prefix + "_cold": composer["cold"],
+                prefix + "_warm": composer["warm"],
+                prefix + "_load": composer["load"],
+            }
+        )
+        result["load"][step] = samples[-1]["load_before"] + samples[-1]["load_after"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stock-db", required=True)
@@ -473,9 +507,7 @@ def main():
         args.runs, args.warm, args.mails, args.invoices = 1, 1, "20,50", 5
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    parts = [part for part in args.parts.split(",") if part]
-    if not parts or set(parts) - set(PARTS):
-        parser.error("--parts wants some of %s" % ", ".join(PARTS))
+    parts = parse_parts(parser, args.parts)
     mails = [int(count) for count in args.mails.split(",")]
     if not mails or min(mails) < 1 or args.invoices < 2:
         parser.error("--mails wants positive sizes, --invoices at least 2 (one opens the single wizard)")
@@ -526,26 +558,11 @@ def main():
                         "bench: mail_document_send installed on %s: %s" % (variant, result["addon"])
                     )
                 result["load"] = {"measure": samples[0]["load_before"] + samples[0]["load_after"]}
-                steps = COMPOSER_STEPS if "composers" in parts else {}
-                for step, prefix in steps.items():
-                    # Rolled back: an invoice send's mail never leaves.
-                    composer = sample(samples, variant, step, dbs, common, args, log, run)
-                    take(server)
-                    if step == "invoice_composer":
-                        composer = {
-                            "cold": composer["invoice_cold"],
-                            "warm": composer["invoice_warm"],
-                            "load": composer["invoice_load"],
-                        }
-                    result.update(
-                        {
-                            prefix + "_cold": composer["cold"],
-                            prefix + "_warm": composer["warm"],
-                            prefix + "_load": composer["load"],
-                        }
-                    )
-                    result["load"][step] = samples[-1]["load_before"] + samples[-1]["load_after"]
-                expected = (sum(mails) if "drain" in parts else 0) + (2 * args.invoices if "batch" in parts else 0)
+                if "composers" in parts:
+                    composers(result, samples, variant, dbs, common, args, log, run, server)
+                expected = (sum(mails) if "drain" in parts else 0) + (
+                    2 * args.invoices if "batch" in parts else 0
+                )
                 if len(received) != expected:
                     raise RuntimeError(
                         "bench: the SMTP server got %d messages from %s, expected %d"

@@ -471,7 +471,9 @@ def measure(out):
     )
     if "batch" in parts:
         result["batch"] = batch_send(int(os.environ.get("MDS_BENCH_INVOICES", "50")))
-        result["batch_previewed"] = batch_send(int(os.environ.get("MDS_BENCH_INVOICES", "50")), previewed=True)
+        result["batch_previewed"] = batch_send(
+            int(os.environ.get("MDS_BENCH_INVOICES", "50")), previewed=True
+        )
     result["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     json.dump(result, out)
 

@@ -46,7 +46,11 @@ class IrActionsReport(models.Model):
         if not res_ids or len(res_ids) < 2 or len(set(res_ids)) != len(res_ids):
             return {}
         report = self._get_report(report_ref)
-        if report.attachment or self.env.context.get(LOOKUP_ONLY_KEY) or not ReportPdfCache.applies_to(report):
+        if (
+            report.attachment
+            or self.env.context.get(LOOKUP_ONLY_KEY)
+            or not ReportPdfCache.applies_to(report)
+        ):
             return {}
         probe = self.with_context(**{LOOKUP_ONLY_KEY: True})
         reused = {}

@@ -184,10 +184,6 @@ class ReportPdfCache:
         """Drop the reused PDFs older than the configured days (the cron)."""
         days = _int_param(env, PARAM_DAYS, DEFAULT_DAYS)
         limit = datetime.datetime.now() - datetime.timedelta(days=max(days, 0))
-        old = (
-            env["ir.attachment"]
-            .sudo()
-            .search([("res_field", "=", FIELD), ("create_date", "<", limit)])
-        )
+        old = env["ir.attachment"].sudo().search([("res_field", "=", FIELD), ("create_date", "<", limit)])
         old.unlink()
         return len(old)

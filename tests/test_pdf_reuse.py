@@ -59,7 +59,12 @@ class TestPdfReuse(SmtpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Reuse Customer", "email": "reuse@example.com", "street": "1 Old Street", "lang": "en_US"}
+            {
+                "name": "Reuse Customer",
+                "email": "reuse@example.com",
+                "street": "1 Old Street",
+                "lang": "en_US",
+            }
         )
         cls.product = cls.env["product.product"].create({"name": "Walnut Desk", "list_price": 120.0})
 
@@ -68,7 +73,11 @@ class TestPdfReuse(SmtpCase):
             {
                 "partner_id": self.customer.id,
                 "order_line": [
-                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 1 + number, "price_unit": 120.0})
+                    (
+                        0,
+                        0,
+                        {"product_id": self.product.id, "product_uom_qty": 1 + number, "price_unit": 120.0},
+                    )
                     for number in range(lines)
                 ],
             }
@@ -83,7 +92,9 @@ class TestPdfReuse(SmtpCase):
         return (
             self.env["ir.attachment"]
             .sudo()
-            .search([("res_model", "=", document._name), ("res_id", "=", document.id), ("res_field", "=", FIELD)])
+            .search(
+                [("res_model", "=", document._name), ("res_id", "=", document.id), ("res_field", "=", FIELD)]
+            )
         )
 
     def fresh(self, document, report=QUOTATION):
@@ -132,7 +143,9 @@ class TestPdfReuse(SmtpCase):
         self.assertIn("Walnut Desk", pdf_text(first))
         self.assertEqual(len(self.kept(order)), 1)
         # Not among the document's attachments (chatter, attachment box).
-        visible = self.env["ir.attachment"].search([("res_model", "=", "sale.order"), ("res_id", "=", order.id)])
+        visible = self.env["ir.attachment"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", order.id)]
+        )
         self.assertFalse(visible & self.kept(order))
 
     def test_a_product_name_change_gives_a_new_pdf(self):
@@ -145,7 +158,7 @@ class TestPdfReuse(SmtpCase):
             order.order_line.product_id = self.env["product.product"]
             order.order_line.product_id = self.product
 
-        first, second = self.assert_fresh_after(order, rename, "Oak Desk")
+        _first, second = self.assert_fresh_after(order, rename, "Oak Desk")
         self.assertNotIn("Walnut Desk", pdf_text(second))
 
     def test_a_product_renamed_after_the_line_gives_what_stock_gives(self):
@@ -160,7 +173,9 @@ class TestPdfReuse(SmtpCase):
 
     def test_a_customer_address_change_gives_a_new_pdf(self):
         order = self.make_order()
-        self.assert_fresh_after(order, lambda: self.customer.write({"street": "22 New Avenue"}), "22 New Avenue")
+        self.assert_fresh_after(
+            order, lambda: self.customer.write({"street": "22 New Avenue"}), "22 New Avenue"
+        )
 
     def test_a_company_logo_change_gives_a_new_pdf(self):
         order = self.make_order()
@@ -176,10 +191,14 @@ class TestPdfReuse(SmtpCase):
     def test_a_company_layout_change_gives_a_new_pdf(self):
         order = self.make_order()
         self.assert_fresh_after(
-            order, lambda: self.env.company.write({"report_footer": "Registered in Lyon 42"}), "Registered in Lyon 42"
+            order,
+            lambda: self.env.company.write({"report_footer": "Registered in Lyon 42"}),
+            "Registered in Lyon 42",
         )
         boxed = self.env.ref("web.external_layout_boxed")
-        self.assert_fresh_after(order, lambda: self.env.company.write({"external_report_layout_id": boxed.id}))
+        self.assert_fresh_after(
+            order, lambda: self.env.company.write({"external_report_layout_id": boxed.id})
+        )
 
     def test_a_language_change_gives_a_new_pdf(self):
         self.assertTrue(self.env["res.lang"]._lang_get("fr_FR"), "the template database has French")
