@@ -6,13 +6,16 @@ rendered by wkhtmltopdf and read by poppler."""
 import base64
 import contextlib
 import datetime
+import hashlib
+import inspect
 import os
 import subprocess
 import tempfile
 from unittest.mock import patch
 
+from odoo.addons.base.models.ir_actions_report import IrActionsReport as StockReport
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import BaseCase, Form, new_test_user, tagged
 
 from ..models.report_pdf_cache import FIELD, PARAM_DELAY, PARAM_PER_DOCUMENT
 from .common import SmtpCase, pdf_text
@@ -26,6 +29,24 @@ RED_PIXEL = base64.b64encode(
         "c000000301010018dd8db00000000049454e44ae426082"
     )
 )
+
+
+#: The stock methods the reuse relies on, as read for it (Odoo 18.0 at
+#: 82a18140): what wkhtmltopdf is given, where its delay is set, how one
+#: document's path runs it. A change here means reading them again.
+STOCK_PINS = {
+    "_run_wkhtmltopdf": "915b1e335092d506d20140b4cbd1b6eceb931b5415414e8e42726f537e634437",
+    "_render_qweb_pdf_prepare_streams": "91dcb81fa987b78149b2a5b64029e5b58f959ca8e3275d4793dc95813363e17f",
+    "_build_wkhtmltopdf_args": "b5803bb1144f7275efc807ecc3624ec72eb54a7591c326dc4492d3cd7d488445",
+    "_prepare_html": "0459b2a056bc35d24216c19cfa2042dcabe016eec6a02a6ffd1ec7710d20f020",
+}
+
+
+class TestPdfReuseStockPins(BaseCase):
+    def test_stock_methods_are_those_read(self):
+        for name, digest in STOCK_PINS.items():
+            source = inspect.getsource(getattr(StockReport, name))
+            self.assertEqual(hashlib.sha256(source.encode()).hexdigest(), digest, name)
 
 
 @contextlib.contextmanager
