@@ -17,6 +17,7 @@ from odoo.addons.base.models.ir_actions_report import IrActionsReport as StockRe
 from odoo.exceptions import AccessError
 from odoo.tests import BaseCase, Form, new_test_user, tagged
 
+from ..hooks import uninstall_hook
 from ..models.report_pdf_cache import FIELD, PARAM_DELAY, PARAM_PER_DOCUMENT
 from .common import SmtpCase, pdf_text
 
@@ -398,6 +399,26 @@ class TestPdfReuse(SmtpCase):
         self.assertEqual(pdf_pages(fast), pdf_pages(stock))
         self.assertEqual(pdf_text(fast), pdf_text(stock))
         self.assertIn("Page 2 / %d" % pdf_pages(stock), pdf_text(fast))
+
+    def test_short_javascript_delay_several_invoices_same_as_stock(self):
+        invoices = self.make_invoice(100.0) | self.make_invoice(200.0) | self.make_invoice(300.0)
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(PARAM_PER_DOCUMENT, "0")
+        fast = self.render_invoices(invoices)
+        params.set_param(PARAM_DELAY, "1000")
+        with wkhtmltopdf_runs() as runs:
+            stock = self.render_invoices(invoices)
+        self.assertEqual(runs[0][runs[0].index("--javascript-delay") + 1], "1000")
+        for invoice in invoices:
+            self.assertEqual(pdf_pages(fast[invoice.id]), pdf_pages(stock[invoice.id]))
+            self.assertEqual(pdf_text(fast[invoice.id]), pdf_text(stock[invoice.id]))
+
+    def test_uninstall_drops_the_kept_pdfs(self):
+        order = self.make_order()
+        self.render(order)
+        self.assertTrue(self.kept(order))
+        uninstall_hook(self.env)
+        self.assertFalse(self.kept(order))
 
     def test_quotation_composer_reuses_and_follows_a_change(self):
         order = self.make_order()
