@@ -17,3 +17,7 @@ def uninstall_hook(env):
         report = env.ref(xmlid, raise_if_not_found=False)
         if report:
             report.write({"print_report_name": report_name})
+
+    # Attachments naming a field that no longer exists break ir.attachment's
+    # access checks: the reused PDFs go with the addon.
+    env["ir.attachment"].sudo().search([("res_field", "=", "mail_document_send_pdf_cache")]).unlink()

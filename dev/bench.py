@@ -28,6 +28,23 @@ VARIANTS = ("stock", "addon")
 #: Targets of issue 17 on the ratio of the medians, addon / stock.
 TIME_TARGET = 1.10
 DRAIN_TARGET = 0.50
+#: Targets of issue 26 (reuse of the document's PDF): the quotation
+#: composer on an unchanged quotation, and the batch send of invoices. A
+#: changed document keeps TIME_TARGET.
+PDF_TARGETS = {
+    "a_quotation_warm_s": 0.25,
+    "a_quotation_cold_s": 0.60,
+    "c_batch_": 0.70,
+}
+PARTS = ("composers", "drain", "batch")
+#: The composer steps beyond `measure` (which opens the unchanged
+#: quotation's): each a fresh process per run, cold then warm openings.
+COMPOSER_STEPS = {
+    "invoice_composer": "a_invoice",
+    "quotation_changed": "a_quotation_changed",
+    "invoice_send": "a_invoice_send",
+    "invoice_send_changed": "a_invoice_send_changed",
+}
 
 
 def load_smtp_server():
@@ -54,6 +71,15 @@ def take(server):
     return received
 
 
+def http_port(db, ports={}):  # noqa: B006 - one port per database, kept for the run
+    """The port the Odoo processes of `db` serve HTTP on: the same for all
+    of them, as a server's URL stays the same from one click to the next
+    (it is in the report's HTML, and so in the key of a reused PDF)."""
+    if db not in ports:
+        ports[db] = load_smtp_server.module.free_port()
+    return ports[db]
+
+
 def run_odoo(db, step, out, env_extra, log, timeout):
     env = dict(os.environ, MDS_BENCH_STEP=step, MDS_BENCH_OUT=out, **env_extra)
     command = [
@@ -61,7 +87,7 @@ def run_odoo(db, step, out, env_extra, log, timeout):
         "shell",
         "-d",
         db,
-        "--http-port=%d" % load_smtp_server.module.free_port(),
+        "--http-port=%d" % http_port(db),
         "--log-level=warn",
         "--max-cron-threads=0",
         "--no-database-list",
@@ -102,9 +128,11 @@ def build_results(raw, floors):
             add("a_quotation_cold_s", variant, result["quotation_cold"])
             if result["quotation_warm"]:
                 add("a_quotation_warm_s", variant, statistics.median(result["quotation_warm"]))
-            add("a_invoice_cold_s", variant, result["invoice_cold"])
-            if result["invoice_warm"]:
-                add("a_invoice_warm_s", variant, statistics.median(result["invoice_warm"]))
+            for prefix in COMPOSER_STEPS.values():
+                if prefix + "_cold" in result:
+                    add(prefix + "_cold_s", variant, result[prefix + "_cold"])
+                if result.get(prefix + "_warm"):
+                    add(prefix + "_warm_s", variant, statistics.median(result[prefix + "_warm"]))
             for drain in result["drain"]:
                 add("b_drain_%d_s" % drain["mails"], variant, drain["seconds"])
                 add("b_queries_per_mail_%d" % drain["mails"], variant, drain["queries"] / drain["mails"])
@@ -116,7 +144,17 @@ def build_results(raw, floors):
                     variant,
                     (drain["peak_kib"] - drain["rss_before_kib"]) / 1024.0,
                 )
-            batch = result["batch"]
+            if result.get("batch_previewed"):
+                previewed = result["batch_previewed"]
+                add(
+                    "c_batch_previewed_%d_queued_s" % previewed["invoices"],
+                    variant,
+                    previewed["queued_seconds"],
+                )
+                add("c_batch_previewed_%d_sent_s" % previewed["invoices"], variant, previewed["seconds"])
+            batch = result.get("batch")
+            if not batch:
+                continue
             add("c_batch_%d_queued_s" % batch["invoices"], variant, batch["queued_seconds"])
             add("c_batch_%d_sent_s" % batch["invoices"], variant, batch["seconds"])
             add("c_queries_per_invoice", variant, batch["queries"] / batch["invoices"])
@@ -139,11 +177,18 @@ def ratio(results, metric, over, stat="median"):
 LABELS = {
     "a_quotation_cold_s": "(a) click to quotation composer, cold (s)",
     "a_quotation_warm_s": "(a) click to quotation composer, warm (s)",
+    "a_quotation_changed_cold_s": "(a) quotation composer, changed quotation, cold (s)",
+    "a_quotation_changed_warm_s": "(a) quotation composer, changed quotation, warm (s)",
     "a_invoice_cold_s": "(a) click to invoice send wizard, cold (s)",
     "a_invoice_warm_s": "(a) click to invoice send wizard, warm (s)",
+    "a_invoice_send_cold_s": "(a) invoice wizard to sent, PDF rendered, cold (s)",
+    "a_invoice_send_warm_s": "(a) invoice wizard to sent, PDF rendered, warm (s)",
+    "a_invoice_send_changed_cold_s": "(a) invoice wizard to sent, changed invoice, cold (s)",
+    "a_invoice_send_changed_warm_s": "(a) invoice wizard to sent, changed invoice, warm (s)",
     "b_drain_": "(b) queue drain, %s mails (s)",
     "b_cpu_per_mail_ms": "(b) Odoo CPU per mail, largest drain (ms)",
     "b_queries_per_mail_": "(b) SQL queries per mail, drain of %s",
+    "c_batch_previewed_": "(c) batch send of %s invoices previewed before, %s (s)",
     "c_batch_": "(c) batch send of %s invoices, %s (s)",
     "c_queries_per_invoice": "(c) SQL queries per invoice",
     "d_peak_drain_": "(d) peak RSS, drain of %s mails (MiB)",
@@ -168,8 +213,14 @@ def label(metric):
 ORDER = (
     "a_quotation_cold",
     "a_quotation_warm",
+    "a_quotation_changed_cold",
+    "a_quotation_changed_warm",
     "a_invoice_cold",
     "a_invoice_warm",
+    "a_invoice_send_cold",
+    "a_invoice_send_warm",
+    "a_invoice_send_changed_cold",
+    "a_invoice_send_changed_warm",
     "b_drain_",
     "b_cpu",
     "b_queries",
@@ -193,6 +244,9 @@ def target_of(metric):
     (queries, CPU and memory are shown, not judged)."""
     if not metric.endswith("_s"):
         return None
+    for prefix, target in PDF_TARGETS.items():
+        if metric == prefix or (prefix.endswith("_") and metric.startswith(prefix)):
+            return target
     return DRAIN_TARGET if metric.startswith("b_drain_") else TIME_TARGET
 
 
@@ -265,7 +319,9 @@ def chart(results, path):
 
     times = [m for m in sorted(results, key=order_key) if m.endswith("_s")]
     memory = [m for m in sorted(results, key=order_key) if m.startswith("d_peak")]
-    fig, axes = plt.subplots(1, 2, figsize=(15, 5.5), gridspec_kw={"width_ratios": [len(times), len(memory)]})
+    fig, axes = plt.subplots(
+        1, 2, figsize=(15, 5.5), gridspec_kw={"width_ratios": [max(len(times), 1), max(len(memory), 1)]}
+    )
     colors = {"stock": "#8c8c8c", "addon": "#714b67", "floor": "#3c8dbc"}
     for axis, metrics, unit in (
         (axes[0], times, "seconds (median, bar; min, dot)"),
@@ -286,7 +342,8 @@ def chart(results, path):
         axis.set_xticklabels([textwrap.fill(label(m).rsplit(" (", 1)[0], 16) for m in metrics], fontsize=7)
         axis.set_ylabel(unit)
         axis.set_yscale("log" if axis is axes[0] else "linear")
-        axis.legend()
+        if metrics:
+            axis.legend()
     axes[0].set_title("Time: stock Odoo 18 vs mail_document_send (log scale)")
     axes[1].set_title("Peak RSS of the Odoo process")
     fig.tight_layout()
@@ -395,6 +452,36 @@ def sample(runs, variant, step, dbs, common, args, log, run):
     return result
 
 
+def parse_parts(parser, text):
+    parts = [part for part in text.split(",") if part]
+    if not parts or set(parts) - set(PARTS):
+        parser.error("--parts wants some of %s" % ", ".join(PARTS))
+    return parts
+
+
+def composers(result, samples, variant, dbs, common, args, log, run, server):
+    """The composer steps beyond `measure`, each in a fresh process, into
+    `result` (`<prefix>_cold`, `_warm`, `_load`)."""
+    for step, prefix in COMPOSER_STEPS.items():
+        # Rolled back: an invoice send's mail never leaves.
+        composer = sample(samples, variant, step, dbs, common, args, log, run)
+        take(server)
+        if step == "invoice_composer":
+            composer = {
+                "cold": composer["invoice_cold"],
+                "warm": composer["invoice_warm"],
+                "load": composer["invoice_load"],
+            }
+        result.update(
+            {
+                prefix + "_cold": composer["cold"],
+                prefix + "_warm": composer["warm"],
+                prefix + "_load": composer["load"],
+            }
+        )
+        result["load"][step] = samples[-1]["load_before"] + samples[-1]["load_after"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stock-db", required=True)
@@ -405,6 +492,11 @@ def main():
     parser.add_argument("--mails", default="100,500", help="queue sizes drained, comma-separated")
     parser.add_argument("--invoices", type=int, default=50)
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 run, 20/50 mails, 5 invoices")
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help="what to measure, comma-separated among %s (default: all)" % ", ".join(PARTS),
+    )
     parser.add_argument("--command", default="make bench", help="recorded in the JSON")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed to one Odoo process")
     parser.add_argument(
@@ -415,6 +507,7 @@ def main():
         args.runs, args.warm, args.mails, args.invoices = 1, 1, "20,50", 5
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    parts = parse_parts(parser, args.parts)
     mails = [int(count) for count in args.mails.split(",")]
     if not mails or min(mails) < 1 or args.invoices < 2:
         parser.error("--mails wants positive sizes, --invoices at least 2 (one opens the single wizard)")
@@ -435,6 +528,7 @@ def main():
         "MDS_BENCH_WARM": str(args.warm),
         "MDS_BENCH_MAILS": args.mails,
         "MDS_BENCH_INVOICES": str(args.invoices),
+        "MDS_BENCH_PARTS": ",".join(parts),
     }
     raw = {variant: [] for variant in VARIANTS}
     floors = []
@@ -463,25 +557,19 @@ def main():
                     raise RuntimeError(
                         "bench: mail_document_send installed on %s: %s" % (variant, result["addon"])
                     )
-                invoice = sample(samples, variant, "invoice_composer", dbs, common, args, log, run)
-                take(server)
-                result.update(
-                    invoice_cold=invoice["invoice_cold"],
-                    invoice_warm=invoice["invoice_warm"],
-                    invoice_load=invoice["invoice_load"],
+                result["load"] = {"measure": samples[0]["load_before"] + samples[0]["load_after"]}
+                if "composers" in parts:
+                    composers(result, samples, variant, dbs, common, args, log, run, server)
+                expected = (sum(mails) if "drain" in parts else 0) + (
+                    2 * args.invoices if "batch" in parts else 0
                 )
-                result["load"] = {
-                    "measure": samples[0]["load_before"] + samples[0]["load_after"],
-                    "invoice_composer": samples[1]["load_before"] + samples[1]["load_after"],
-                }
-                expected = sum(mails) + args.invoices
                 if len(received) != expected:
                     raise RuntimeError(
                         "bench: the SMTP server got %d messages from %s, expected %d"
                         % (len(received), variant, expected)
                     )
                 raw[variant].append(result)
-                if variant == "addon" and not os.path.exists(floor_file):
+                if variant == "addon" and "drain" in parts and not os.path.exists(floor_file):
                     # The floor replays what the addon sent in its largest drain.
                     start = sum(mails[:-1])
                     with open(floor_file, "wb") as handle:
@@ -490,6 +578,8 @@ def main():
                             handle,
                             protocol=4,
                         )
+            if "drain" not in parts:
+                continue
             venv_python = os.path.join(os.environ["MDS_VENV"], "bin", "python")
             before = load_average()
             output = subprocess.run(
@@ -509,7 +599,7 @@ def main():
             floor["load"] = before + load_average()
             floors.append(floor)
             take(server)
-        if args.profile:
+        if args.profile and "drain" in parts:
             profiles = profile(args, dbs, common, mails, server, log)
     finally:
         server.stop()
@@ -546,6 +636,7 @@ def main():
             "warm": args.warm,
             "mails": mails,
             "invoices": args.invoices,
+            "parts": parts,
             "pdf_bytes": prepared["stock"]["pdf_bytes"],
         },
         "ratios": {

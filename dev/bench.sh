@@ -2,8 +2,9 @@
 # make bench: stock Odoo 18 and Odoo 18 + mail_document_send, side by side on
 # the same machine and data (see docs/benchmark.rst). Options go to
 # dev/bench.py: --quick (smoke run, about 2 min), --runs N, --mails 100,500,
-# --invoices 50, --warm N, --keep (keep the two databases), --profile (py-spy,
-# from dev/requirements-profile.txt, on the largest drain of each side).
+# --invoices 50, --warm N, --parts composers,drain,batch (only those; no
+# runners then), --keep (keep the two databases), --profile (py-spy, from
+# dev/requirements-profile.txt, on the largest drain of each side).
 # Output: the table and the target checks, artifacts/bench/bench.json and
 # bench.png. Exits 0 whatever the targets say (a measurement); non-zero only
 # when the harness itself failed.
@@ -53,7 +54,7 @@ export MDS_VENV
 "$MDS_TOOLS_VENV/bin/python" "$MDS_ROOT/dev/bench.py" --stock-db "$stock" --addon-db "$addon" \
   --out "$out" --command "dev/bench.sh${*:+ $*}" ${args[@]+"${args[@]}"}
 # Throughput with several queue runners (issue 18): not with --quick.
-if [[ " $* " != *" --quick "* ]]; then
+if [[ " $* " != *" --quick "* && " $* " != *" --parts"* ]]; then
   # On a database of its own: its checks read the whole journal.
   "$MDS_ROOT/dev/bench_runners.sh" --out "$out"
 fi

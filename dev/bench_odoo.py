@@ -4,7 +4,9 @@
 dev/bench.py: the same code on the stock database and on the addon's.
 
 What to do comes from the environment (odoo shell takes no script
-arguments): MDS_BENCH_STEP (prepare | measure | invoice_composer | profile | drain),
+arguments): MDS_BENCH_STEP (prepare | measure | quotation_changed |
+invoice_composer | invoice_send | invoice_send_changed | profile | drain),
+MDS_BENCH_PARTS (what `measure` does: "composers,drain,batch" by default),
 MDS_BENCH_OUT (JSON written there), MDS_BENCH_SMTP_PORT, MDS_BENCH_PDF (the
 ~30 KB quotation PDF every queued mail carries), MDS_BENCH_WARM,
 MDS_BENCH_MAILS ("100,500"), MDS_BENCH_INVOICES, and for the profile
@@ -185,6 +187,15 @@ def make_invoices(count, tag=BENCH_TAG):
     return invoices
 
 
+def change_document(record):
+    """A change that shows in the document's PDF (its terms and
+    conditions), made before the click as a save in an earlier request
+    would: written, and nothing of it left in the ORM cache."""
+    record.write({"note" if record._name == "sale.order" else "narration": "<p>Changed %r</p>" % time.time()})
+    env.flush_all()  # noqa: F821
+    env.invalidate_all()  # noqa: F821
+
+
 def click_to_quotation_composer(order):
     """What the web client does when Send by Email is clicked on a
     quotation: the action, then the composer's views, defaults and onchange
@@ -218,19 +229,36 @@ def click_to_invoice_wizard(invoice):
     return elapsed
 
 
-def cold_and_warm(click, record, warm):
+def send_from_invoice_wizard(invoice):
+    """Send on a posted invoice, then Send in 18's wizard: the invoice's
+    PDF is rendered (18 renders it once, at its first send, and keeps it:
+    each send here is rolled back, so each is a first send)."""
+    started = time.perf_counter()
+    action = invoice.action_invoice_sent()
+    wizard = Form(env[action["res_model"]].with_context(action["context"])).save()  # noqa: F821
+    wizard.action_send_and_print()
+    elapsed = time.perf_counter() - started
+    if not invoice.invoice_pdf_report_id.raw.startswith(b"%PDF"):
+        raise RuntimeError("the invoice was sent without its PDF")
+    return elapsed
+
+
+def cold_and_warm(click, record, warm, change=False):
     """The first opening in this fresh process, then `warm` more; each
-    rolled back (the composer's PDF attachment goes with it). Also the
-    load before and after."""
+    rolled back (the composer's PDF attachment goes with it), each after a
+    change of the document when `change`. Also the load before and after."""
     before = load()
-    cold = click(record)
-    env.cr.rollback()  # noqa: F821
-    env.invalidate_all()  # noqa: F821
     warm_times = []
-    for _index in range(warm):
-        warm_times.append(click(record))
+    for index in range(warm + 1):
+        if change:
+            change_document(record)
+        elapsed = click(record)
         env.cr.rollback()  # noqa: F821
         env.invalidate_all()  # noqa: F821
+        if index:
+            warm_times.append(elapsed)
+        else:
+            cold = elapsed
     return cold, warm_times, before + load()
 
 
@@ -333,7 +361,18 @@ def drain(count, pdf, profile_to=None):
     }
 
 
-def batch_send(count):
+def preview(invoices):
+    """Each invoice's PDF rendered once, as a preview or a print does
+    (not timed). Only where the addon is: stock keeps nothing of a preview,
+    its batch renders every PDF whatever came before."""
+    if not addon_installed():
+        return
+    for invoice in invoices:
+        env["ir.actions.report"]._render_qweb_pdf("account.account_invoices", invoice.ids)  # noqa: F821
+    env.cr.commit()  # noqa: F821
+
+
+def batch_send(count, previewed=False):
     """(c) `count` invoices selected in the list, Send: 18's
     account.move.send.batch.wizard, then its cron
     (account.ir_cron_account_move_send, 20 invoices a run, re-triggered) until
@@ -341,6 +380,8 @@ def batch_send(count):
     the mails of each cron run right after its commit (send_after_commit):
     for stock, 'queued' already includes most of the sending."""
     invoices = make_invoices(count)
+    if previewed:
+        preview(invoices)
     cron = env.ref("account.ir_cron_account_move_send")  # noqa: F821
     Move = env["account.move"]  # noqa: F821
     env.invalidate_all()  # noqa: F821
@@ -418,14 +459,21 @@ def measure(out):
         "quotation_warm": warm_times,
         "quotation_load": composer_load,
     }
+    parts = os.environ.get("MDS_BENCH_PARTS", "composers,drain,batch").split(",")
     use_server(int(os.environ["MDS_BENCH_SMTP_PORT"]))
     with open(os.environ["MDS_BENCH_PDF"], "rb") as handle:
         pdf = handle.read()
     result["pdf_bytes"] = len(pdf)
-    result["drain"] = [
-        drain(int(count), pdf) for count in os.environ.get("MDS_BENCH_MAILS", "100,500").split(",")
-    ]
-    result["batch"] = batch_send(int(os.environ.get("MDS_BENCH_INVOICES", "50")))
+    result["drain"] = (
+        [drain(int(count), pdf) for count in os.environ.get("MDS_BENCH_MAILS", "100,500").split(",")]
+        if "drain" in parts
+        else []
+    )
+    if "batch" in parts:
+        result["batch"] = batch_send(int(os.environ.get("MDS_BENCH_INVOICES", "50")))
+        result["batch_previewed"] = batch_send(
+            int(os.environ.get("MDS_BENCH_INVOICES", "50")), previewed=True
+        )
     result["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     json.dump(result, out)
 
@@ -440,6 +488,24 @@ def invoice_composer(out):
         {"pid": os.getpid(), "invoice_cold": cold, "invoice_warm": warm_times, "invoice_load": composer_load},
         out,
     )
+
+
+def quotation_changed(out):
+    """(a) the quotation composer after a change of the quotation, in a
+    fresh process (cold: its first opening)."""
+    warm = int(os.environ.get("MDS_BENCH_WARM", "3"))
+    order = bench_orders()[:1]
+    cold, warm_times, composer_load = cold_and_warm(click_to_quotation_composer, order, warm, change=True)
+    json.dump({"cold": cold, "warm": warm_times, "load": composer_load}, out)
+
+
+def invoice_send(out, change=False):
+    """(a) Send from the invoice wizard, PDF included, in a fresh process."""
+    warm = int(os.environ.get("MDS_BENCH_WARM", "3"))
+    use_server(int(os.environ["MDS_BENCH_SMTP_PORT"]))
+    invoice = env["account.move"].search([("ref", "=", WIZARD_TAG)], limit=1)  # noqa: F821
+    cold, warm_times, composer_load = cold_and_warm(send_from_invoice_wizard, invoice, warm, change=change)
+    json.dump({"cold": cold, "warm": warm_times, "load": composer_load}, out)
 
 
 def profile(out):
@@ -467,6 +533,9 @@ def main():
         "prepare": prepare,
         "measure": measure,
         "invoice_composer": invoice_composer,
+        "quotation_changed": quotation_changed,
+        "invoice_send": invoice_send,
+        "invoice_send_changed": lambda out: invoice_send(out, change=True),
         "profile": profile,
         "drain": drains_only,
     }

@@ -4,6 +4,7 @@ from . import test_platform
 from . import test_smtp_failure
 from . import test_smtp_send
 from . import test_retry_schedule
+from . import test_pdf_input
 from . import test_delivery_address
 from . import test_delivery_filename
 from . import test_template_text
@@ -24,3 +25,4 @@ from . import test_bounce
 from . import test_mail_claim
 from . import test_mail_drain
 from . import test_install_log
+from . import test_pdf_reuse
