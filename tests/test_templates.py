@@ -4,6 +4,7 @@ import base64
 
 from lxml import etree
 
+from odoo import tools
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from ..hooks import STOCK_REPORT_NAMES, uninstall_hook
@@ -124,4 +125,107 @@ class TestSaveAsTemplate(DocumentMixin, SmtpCase):
         self.assertEqual(
             sorted(name for name, _data, _type in received.attachments()),
             ["Quotation - %s.pdf" % other.name, "leaflet.txt"],
+        )
+
+    def test_french_salesperson_saves_a_template_for_any_customer(self):
+        # Issue 23: a French salesperson saves the message written for an
+        # English customer's quotation. The template must not carry that
+        # quotation's PDF, nor its number, customer, amounts (in either
+        # language's format), validity date or salesperson, in any language.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        seller = new_test_user(
+            self.env,
+            login="mds_french_seller",
+            name="Vendeuse Zoé",
+            email="zoe@example.com",
+            groups="sales_team.group_sale_salesman",
+            lang="fr_FR",
+        )
+        other_seller = new_test_user(
+            self.env,
+            login="mds_other_seller",
+            name="Vendeur Marc",
+            email="marc@example.com",
+            groups="sales_team.group_sale_salesman",
+        )
+        self.assertFalse(seller.has_group("mail.group_mail_template_editor"))
+        english = self.env["res.partner"].create(
+            {"name": "Deco Addict Test", "email": "deco@example.com", "lang": "en_US"}
+        )
+        order = self.make_order(partner=english)
+        order.write({"user_id": seller.id, "validity_date": "2026-12-24"})
+        order.order_line.price_unit = 202.5
+        order = order.with_user(seller).with_context(lang="fr_FR")
+        values = {
+            lang: {
+                "amount": tools.format_amount(
+                    self.env, order.amount_total, order.currency_id, lang_code=lang
+                ),
+                "date": tools.format_date(self.env, order.validity_date, lang_code=lang),
+            }
+            for lang in ("en_US", "fr_FR")
+        }
+        action = order.action_quotation_send()
+        form = Form(self.env[action["res_model"]].with_user(seller).with_context(**action["context"]))
+        composer = form.save()
+        pdf = "Quotation - %s.pdf" % order.name
+        self.assertIn(pdf, composer.attachment_ids.mapped("name"))
+        composer.body = (
+            "<p>Dear Deco Addict Test, quotation %s: %s (%s), valid until %s / %s. Vendeuse Zoé</p>"
+            % (
+                order.name,
+                values["en_US"]["amount"].replace("\xa0", "&nbsp;"),
+                values["fr_FR"]["amount"],
+                values["en_US"]["date"],
+                values["fr_FR"]["date"],
+            )
+        )
+        leaflet = (
+            self.env["ir.attachment"]
+            .with_user(seller)
+            .create(
+                {
+                    "name": "leaflet.txt",
+                    "datas": base64.b64encode(b"Promo"),
+                    "res_model": "mail.compose.message",
+                    "res_id": 0,
+                }
+            )
+        )
+        composer.attachment_ids |= leaflet
+        message = composer.body
+        composer.template_name = "Devis promo fin d'année"
+        composer.create_mail_template()
+        template = composer.template_id.sudo()
+        self.assertEqual(template.attachment_ids.mapped("name"), ["leaflet.txt"])
+        self.assertFalse(template._has_unsafe_expression())
+        for lang in ("en_US", "fr_FR"):
+            text = template.with_context(lang=lang)
+            for value in (order.name, "Deco Addict Test", "Vendeuse Zoé", "202", values[lang]["date"]):
+                self.assertNotIn(value, text.subject + text.body_html, lang)
+        # The salesperson's message is unchanged, its PDF attached once.
+        self.assertEqual(composer.body, message)
+        self.assertEqual(sorted(composer.attachment_ids.mapped("name")), [pdf, "leaflet.txt"])
+
+        second_customer = self.env["res.partner"].create(
+            {"name": "Client Second", "email": "second@example.com", "lang": "fr_FR"}
+        )
+        second = self.make_order(partner=second_customer)
+        second.write({"user_id": other_seller.id, "validity_date": "2027-01-15"})
+        self.send(self.order_composer(second, default_template_id=template.id).save())
+        received = self.mail_to("second@example.com")
+        text = received.message["Subject"] + received.body_html()
+        for value in (order.name, "Deco Addict Test", "Vendeuse Zoé", "202", values["fr_FR"]["date"]):
+            self.assertNotIn(value, text)
+        for value in (second.name, "Client Second", "Vendeur Marc"):
+            self.assertIn(value, text)
+        self.assertIn(
+            tools.format_amount(self.env, second.amount_total, second.currency_id, lang_code="fr_FR").replace(
+                "\xa0", "&nbsp;"
+            ),
+            received.body_html().replace("\xa0", "&nbsp;"),
+        )
+        self.assertEqual(
+            sorted(name for name, _data, _type in received.attachments()),
+            ["Devis - %s.pdf" % second.name, "leaflet.txt"],
         )
