@@ -310,18 +310,38 @@ class MailDocumentSendMixin(models.AbstractModel):
         if total <= limit:
             return []
         name, size = max(files, key=lambda file: file[1] or 0)
+        values = {
+            "size": self._mail_document_send_megabytes(total),
+            "limit": self._mail_document_send_megabytes(limit),
+            "file": repr(name) if has_line_break(name) else name,
+            "file_size": self._mail_document_send_megabytes(size or 0),
+        }
+        # Only an administrator can change the limit: the parameter's name
+        # means nothing to anyone else.
+        if self.env.user._is_admin():
+            return [
+                self.env._(
+                    "The attachments weigh %(size)s MB once encoded, over the limit of %(limit)s MB; the "
+                    "largest is %(file)s (%(file_size)s MB): remove some, or raise the limit (system "
+                    "parameter %(param)s).",
+                    param=MAX_SIZE_PARAM,
+                    **values,
+                )
+            ]
         return [
             self.env._(
                 "The attachments weigh %(size)s MB once encoded, over the limit of %(limit)s MB; the "
-                "largest is %(file)s (%(file_size)s MB): remove some, or ask an administrator to raise "
-                "the limit (system parameter %(param)s).",
-                size="%.1f" % (total / 1024.0 / 1024.0),
-                limit="%.1f" % (limit / 1024.0 / 1024.0),
-                file=repr(name) if has_line_break(name) else name,
-                file_size="%.1f" % ((size or 0) / 1024.0 / 1024.0),
-                param=MAX_SIZE_PARAM,
+                "largest is %(file)s (%(file_size)s MB): remove some, or ask your administrator to raise "
+                "the limit.",
+                **values,
             )
         ]
+
+    @api.model
+    def _mail_document_send_megabytes(self, size):
+        """`size` bytes in megabytes, one decimal, as the user's language
+        writes numbers ("15,3" in French)."""
+        return tools.formatLang(self.env, size / 1024.0 / 1024.0, digits=1)
 
     @api.model
     def _mail_document_send_template_error(self, template, error):
