@@ -6,6 +6,8 @@ log, the chatter's envelope, the SMTP connection, and what Send Now does."""
 import logging
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo import fields
 from odoo.tools import mute_logger
 
@@ -185,3 +187,30 @@ class _NoCloseCursor:
 
     def __exit__(self, *exc):
         return False
+
+
+class TestEmailsList(MailCase):
+    """Issue 23: Settings > Technical > Emails as an administrator reads it."""
+
+    def test_list_shows_recipients_pending_retries_and_failed_rows(self):
+        arch = etree.fromstring(
+            self.env["mail.mail"].get_view(self.env.ref("mail.view_mail_tree").id, "list")["arch"]
+        )
+        self.assertEqual(arch.get("decoration-danger"), "state == 'exception'")
+        fields_ = {field.get("name"): field for field in arch.iter("field")}
+        self.assertNotIn(fields_["recipient_ids"].get("column_invisible"), ("True", "1", "true"))
+        self.assertIn("email_to", fields_)
+        self.assertEqual(
+            fields_["next_attempt_date"].get("invisible"), "state != 'outgoing' or not attempt_count"
+        )
+
+    def test_no_smtp_code_when_the_server_gave_none(self):
+        # The whole arch, groups included (the code is shown in debug mode).
+        for xmlid in (
+            "mail.view_mail_form",
+            "mail_document_send.mail_delivery_log_view_form",
+            "mail_document_send.mail_delivery_log_view_list",
+        ):
+            arch = self.env.ref(xmlid)._get_combined_arch()
+            (code,) = arch.xpath("//field[@name='failure_smtp_code']")
+            self.assertIn("not failure_smtp_code", code.get("invisible"), xmlid)
