@@ -35,9 +35,17 @@ class TestDefaultTemplates(TransactionCase):
     def test_auto_delete_is_explained(self):
         arch = self.env["mail.template"].get_view(view_type="form")["arch"]
         auto_delete = etree.fromstring(arch).xpath("//field[@name='auto_delete']")[0]
-        text = " ".join(auto_delete.getnext().itertext())
-        self.assertIn("removes the email from Settings > Technical > Emails once it is sent", text)
+        text = " ".join(" ".join(auto_delete.getnext().itertext()).split())
+        self.assertIn("removes the email from Settings > Technical > Email > Emails once it is sent", text)
         self.assertIn("delivery journal are kept", text)
+        # Issue 23: the menus as the French user reads them, Odoo's word.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["mail_document_send"], ["fr_FR"], overwrite=True)
+        arch = self.env["mail.template"].with_context(lang="fr_FR").get_view(view_type="form")["arch"]
+        auto_delete = etree.fromstring(arch).xpath("//field[@name='auto_delete']")[0]
+        text = " ".join(" ".join(auto_delete.getnext().itertext()).split())
+        self.assertIn("Paramètres > Technique > E-mail > E-mails", text)
+        self.assertNotIn("courriel", text.lower())
 
     def test_uninstall_gives_the_stock_pdf_name_back(self):
         report = self.env.ref("sale.action_report_saleorder")
