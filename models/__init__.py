@@ -12,3 +12,5 @@ from . import mail_delivery_state_mixin
 from . import sale_order_delivery_state
 from . import account_move_delivery_state
 from . import mail_thread
+from . import mail_template
+from . import ir_qweb

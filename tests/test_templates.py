@@ -237,3 +237,75 @@ class TestSaveAsTemplate(DocumentMixin, SmtpCase):
             sorted(name for name, _data, _type in received.attachments()),
             ["Devis - %s.pdf" % second.name, "leaflet.txt"],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestTemplatesOfNonEditors(TransactionCase):
+    """Issue 23: the composer's template menu asks which templates the user
+    may overwrite and delete (stock's rule: their own, or all for editors)."""
+
+    def test_salesperson_may_change_only_own_templates(self):
+        seller = new_test_user(self.env, login="mds_menu_seller", groups="sales_team.group_sale_salesman")
+        Template = self.env["mail.template"]
+        model = self.env["ir.model"]._get_id("sale.order")
+        shared = Template.create({"name": "Shared", "model_id": model})
+        own = Template.create({"name": "Own", "model_id": model, "user_id": seller.id})
+        allowed = Template.with_user(seller).mail_document_send_allowed_actions("sale.order")
+        self.assertIn(own.id, allowed["write"])
+        self.assertIn(own.id, allowed["unlink"])
+        self.assertNotIn(shared.id, allowed["write"])
+        self.assertNotIn(shared.id, allowed["unlink"])
+        # What it offers is what stock then lets the salesperson do.
+        for template_id in allowed["write"]:
+            Template.with_user(seller).browse(template_id).check_access("write")
+        admin = Template.with_user(self.env.ref("base.user_admin"))
+        allowed = admin.mail_document_send_allowed_actions("sale.order")
+        self.assertTrue({own.id, shared.id} <= set(allowed["write"]) & set(allowed["unlink"]))
+
+    def test_placeholder_in_a_signature_is_allowed_to_a_salesperson(self):
+        # The sanitizer marks everything in a signature or after it as quoted
+        # (data-o-mail-quote), placeholders too: Odoo 18 refused the template
+        # of a salesperson whose message ended there.
+        Template = self.env["mail.template"]
+        allowed = '<div data-o-mail-quote="1"><t t-out="object.name" data-o-mail-quote="1"/></div>'
+        self.assertFalse(Template._has_unsafe_expression_template_qweb(allowed, "sale.order"))
+        for refused in (
+            '<div><t t-out="object.env" data-o-mail-quote="1"/></div>',
+            '<div><t t-out="object.name" data-o-mail-quote="1" data-other="1"/></div>',
+            '<div><t t-esc="object.name" data-o-mail-quote="1"/></div>',
+        ):
+            self.assertTrue(Template._has_unsafe_expression_template_qweb(refused, "sale.order"), refused)
+
+        seller = new_test_user(
+            self.env,
+            login="mds_quote_seller",
+            name="Sid Seller",
+            groups="sales_team.group_sale_salesman",
+            signature="<span>-- <br/>Sid Seller</span>",
+        )
+        customer = self.env["res.partner"].create({"name": "Quoted Customer", "email": "q@example.com"})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "user_id": seller.id,
+                "order_line": [(0, 0, {"product_id": self.env.ref("product.product_product_4").id})],
+            }
+        )
+        action = order.with_user(seller).action_quotation_send()
+        composer = Form(
+            self.env[action["res_model"]].with_user(seller).with_context(**action["context"])
+        ).save()
+        # What the web editor sends back: the user's line ended up in the
+        # signature's quoted block.
+        composer.body = (
+            '<div data-o-mail-quote-container="1"><p>Dear Quoted Customer,</p>'
+            '<div data-o-mail-quote="1" data-o-mail-quote-container="1"><span data-o-mail-quote="1">-- '
+            '<br data-o-mail-quote="1"/>Sid Seller</span></div>'
+            '<div data-o-mail-quote="1">Promo for Quoted Customer, %s.</div></div>' % order.name
+        )
+        composer.template_name = "Quoted"
+        composer.create_mail_template()
+        body = composer.template_id.sudo().body_html
+        self.assertNotIn("Quoted Customer", body)
+        self.assertNotIn(order.name, body)
+        self.assertNotIn("Sid Seller", body)
