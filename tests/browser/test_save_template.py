@@ -62,16 +62,10 @@ def saved_template(rpc, name):
     return template[0]
 
 
-# Both runs fail on Odoo 18 and show two bugs of the send (issue 13's
-# create_mail_template in wizard/mail_compose_message.py):
-# - salesperson: with 18's default mail.restrict.template.rendering = 1 a
-#   salesperson is no Mail Template Editor; the addon then writes
-#   placeholders (object.mail_document_send_kind(), format_amount(...)) and
-#   the source template's email_from/partner_to/lang, which 18 refuses to
-#   non-editors: "Only members of Mail Template Editor group are allowed to
-#   edit templates containing sensible placeholders". Stock 18's own Save
-#   as template works for them.
-# - admin: back in the composer, the quotation's PDF is listed twice.
+# A salesperson is no Mail Template Editor (Odoo 18 restricts template
+# rendering by default): the placeholders the addon writes are the ones
+# the documents allow anyone (mail_allowed_qweb_expressions), so the
+# salesperson saves as the administrator does.
 @pytest.mark.parametrize("user", [SALESPERSON, ADMIN], ids=["salesperson", "admin"])
 def test_save_as_template_comes_back_to_the_message(user, odoo, rpc, smtp, login):
     mark = tag()
@@ -113,7 +107,8 @@ def test_saved_template_is_used_again_on_another_quotation(odoo, rpc, smtp, logi
     )
     name = "Spring offer %s" % mark
     smtp.reset()
-    # As the administrator: a salesperson cannot save one (see above).
+    # As the administrator (test_french_click_path plays it as the
+    # salespersons too).
     page, shot = login(*ADMIN)
     composer = open_send(page, odoo, "quotation", first, pdf_name(rpc, "quotation", first))
     write_in_body(composer, "quotation", "Spring offer %s: ten percent off." % mark)
