@@ -202,6 +202,8 @@ class TestSaveAsTemplate(DocumentMixin, SmtpCase):
         )
         composer.attachment_ids |= leaflet
         message = composer.body
+        # The dialog lists what the template will keep, before saving.
+        self.assertEqual(composer.mail_document_send_template_attachment_ids, leaflet)
         composer.template_name = "Devis promo fin d'année"
         composer.create_mail_template()
         template = composer.template_id.sudo()

@@ -43,10 +43,35 @@ class MailComposeMessage(models.TransientModel):
         compute="_compute_mail_document_send_server_warning",
     )
 
+    mail_document_send_template_attachment_ids = fields.Many2many(
+        comodel_name="ir.attachment",
+        string="Files kept in the template",
+        compute="_compute_mail_document_send_template_attachment_ids",
+        help="Save as template keeps the files you attached, not the document's own PDF: each "
+        "document gets its own.",
+    )
+
     @api.depends("model", "res_ids")
     def _compute_mail_document_send_exact(self):
         for composer in self:
             composer.mail_document_send_exact = bool(composer._mail_document_send_records())
+
+    @api.depends("attachment_ids", "template_id")
+    def _compute_mail_document_send_template_attachment_ids(self):
+        # Listed in the Save as template dialog, before saving.
+        for composer in self:
+            records = (
+                composer._mail_document_send_records() if composer.composition_mode == "comment" else None
+            )
+            if records and len(records) == 1:
+                source = composer.template_id if composer.template_id.model == composer.model else None
+                composer.mail_document_send_template_attachment_ids = (
+                    composer._mail_document_send_template_files(
+                        records, source or composer.template_id.browse()
+                    )
+                )
+            else:
+                composer.mail_document_send_template_attachment_ids = composer.attachment_ids
 
     @api.depends("mail_document_send_exact")
     def _compute_mail_document_send_server_warning(self):

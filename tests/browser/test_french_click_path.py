@@ -149,6 +149,8 @@ def test_saved_template_carries_nothing_of_its_quotation(who, odoo, rpc, smtp, l
     name_field = page.locator(COMPOSER + " .o_field_widget[name=template_name] input")
     expect(name_field).to_be_visible()
     name_field.fill(name)
+    # Before saving, the dialog says the quotation's PDF stays out.
+    expect(page.locator(COMPOSER + " .o_mail_document_send_template_files")).to_be_visible()
     shot("save-template-dialog")
     page.locator(COMPOSER + " .modal-footer button[name=create_mail_template]").click()
     expect(page.locator(".o_error_dialog, %s .o_mail_composer_form" % COMPOSER).first).to_be_visible()

@@ -9,6 +9,9 @@ import { patch } from "@web/core/utils/patch";
 // and gets an access error on the others. Offer only what the user may do.
 patch(MailComposerTemplateSelector.prototype, {
     async fetchTemplates() {
+        // The menu may be opened before the templates are loaded (stock
+        // reads state.templates.length): an empty list meanwhile.
+        this.state.templates ??= [];
         const [, allowed] = await Promise.all([
             super.fetchTemplates(...arguments),
             this.orm.call("mail.template", "mail_document_send_allowed_actions", [
