@@ -24,5 +24,11 @@
         "views/mail_template_views.xml",
         "wizard/mail_compose_message_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "mail_document_send/static/src/mail_composer/template_selector.js",
+            "mail_document_send/static/src/mail_composer/template_selector.xml",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
 }

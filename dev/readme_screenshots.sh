@@ -27,4 +27,6 @@ composer_fr_credit_note test_french_salesperson_sends_to_a_french_customer[[]cre
 composer_check test_bad_addresses_are_named_in_one_message_and_nothing_is_sent[[]quotation[]]-*-one-message.png
 composer_no_server test_composer_warns_when_no_outgoing_server_is_set_up-*-no-outgoing-server.png
 composer_template test_saved_template_is_used_again_on_another_quotation-*-template-used.png
+save_template_fr test_saved_template_carries_nothing_of_its_quotation[[]french-salesperson[]]-*-save-template-dialog.png
+document_email_failed_fr test_french_salesperson_sees_the_refusal_in_french[[]quotation-admin[]]-*-document-failed-fr.png
 LIST

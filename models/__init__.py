@@ -14,3 +14,5 @@ from . import account_move_delivery_state
 from . import mail_thread
 from . import mail_document_send_pdf_cache
 from . import ir_actions_report
+from . import mail_template
+from . import ir_qweb

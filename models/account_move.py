@@ -10,6 +10,9 @@ class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "mail.document.send.mixin"]
     _mail_document_send_template = "mail_document_send.mail_template_account_move"
+    _mail_document_send_amount_fields = ("amount_total", "amount_untaxed", "amount_tax", "amount_residual")
+    _mail_document_send_date_fields = ("invoice_date", "invoice_date_due")
+    _mail_document_send_user_field = "invoice_user_id"
 
     def _mail_document_send_applies(self):
         return all(move.move_type in SENT_MOVE_TYPES for move in self)

@@ -153,8 +153,25 @@ class MailDeliveryStateMixin(models.AbstractModel):
         self.ensure_one()
         return self.env["res.users"]
 
-    def _mds_email_failed(self, snapshot, reason, activity=True):
+    def _mds_reader(self):
+        """Who reads the note and the to-do of a failure: the document's
+        salesperson, else whoever created it. The queue's cron and the mail
+        gateway run as OdooBot, in English: the text is written in the
+        reader's language, not in the language of whoever ran the job."""
         self.ensure_one()
+        return self._mds_failure_activity_user() or self.create_uid
+
+    def _mds_email_failed(self, snapshot, reason, activity=True):
+        """`reason`: the text, or a function giving it for an environment
+        (in that environment's language)."""
+        self.ensure_one()
+        reader = self._mds_reader()
+        localized = self.with_context(lang=reader.lang or self.env.lang)
+        if callable(reason):
+            reason = reason(localized.env)
+        localized._mds_post_failure(snapshot, reason, reader, activity)
+
+    def _mds_post_failure(self, snapshot, reason, reader, activity):
         body = Markup("<p>%s</p><p>%s</p>") % (
             self.env._(
                 'The email "%(subject)s" to %(recipients)s could not be delivered.',
@@ -180,12 +197,13 @@ class MailDeliveryStateMixin(models.AbstractModel):
         activity_type = self.env.ref(FAILED_ACTIVITY_XMLID)
         if self.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type):
             return  # one open to-do per document is enough
-        user = self._mds_failure_activity_user() or self.create_uid
+        # Scheduled in the reader's language: stock's "assigned to you" mail
+        # takes its subject from it.
         self.activity_schedule(
             FAILED_ACTIVITY_XMLID,
             summary=self.env._("Email not delivered: %(subject)s", subject=snapshot.get("subject") or ""),
             note=Markup("<p>%s</p>") % html_escape(reason or ""),
-            user_id=user.id or self.env.uid,
+            user_id=reader.id or self.env.uid,
         )
 
     def _mds_email_bounced(self, snapshot, reason):
@@ -212,8 +230,11 @@ class MailDeliveryStateMixin(models.AbstractModel):
         # Not action_feedback(): its "done" message may be emailed to
         # followers, a new mail queued for each success.
         activities.unlink()
-        self.message_post(
-            body=self.env._('The email "%(subject)s" was delivered.', subject=snapshot.get("subject") or ""),
+        localized = self.with_context(lang=self._mds_reader().lang or self.env.lang)
+        localized.message_post(
+            body=localized.env._(
+                'The email "%(subject)s" was delivered.', subject=snapshot.get("subject") or ""
+            ),
             subtype_xmlid="mail.mt_note",
             message_type="comment",
         )

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import math
 
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.exceptions import UserError
 
 from ..delivery.address import NON_ASCII_LOCAL, address_problem, ascii_address
@@ -126,6 +126,74 @@ class MailDocumentSendMixin(models.AbstractModel):
         self.ensure_one()
         return self.name
 
+    #: Fields a message saved as a template names by their value, turned
+    #: back into placeholders: amounts (formatted in the document's
+    #: currency), dates, and the salesperson.
+    _mail_document_send_amount_fields = ("amount_total", "amount_untaxed", "amount_tax")
+    _mail_document_send_date_fields = ()
+    _mail_document_send_user_field = "user_id"
+
+    @api.model
+    def _mail_document_send_placeholder_expressions(self):
+        """The expressions a saved template may hold for this kind of
+        document, whoever saves it: each reads one field of the document
+        and formats it, nothing else."""
+        user = self._mail_document_send_user_field
+        return (
+            "object.name",
+            "object.partner_id.name",
+            "object.partner_id.lang",
+            "object.%s.name" % user,
+            "object.mail_document_send_kind()",
+            *(
+                "format_amount(object.%s, object.currency_id)" % field
+                for field in self._mail_document_send_amount_fields
+            ),
+            *("format_date(object.%s)" % field for field in self._mail_document_send_date_fields),
+        )
+
+    @api.model
+    def mail_allowed_qweb_expressions(self):
+        # Odoo 18 lets a user who is no Mail Template Editor save only the
+        # expressions listed here: a salesperson's saved template then
+        # names the next document, not the one it was written for.
+        return super().mail_allowed_qweb_expressions() + self._mail_document_send_placeholder_expressions()
+
+    def _mail_document_send_placeholders(self):
+        """(value as a message may write it, expression) pairs naming this
+        document: its number, customer, kind, amounts, dates and
+        salesperson, each value as it reads in every installed language
+        (the template wrote it in the customer's, the user in their own)."""
+        self.ensure_one()
+        pairs = [
+            (self.name, "object.name"),
+            (self.partner_id.name, "object.partner_id.name"),
+            (
+                self[self._mail_document_send_user_field].name,
+                "object.%s.name" % self._mail_document_send_user_field,
+            ),
+        ]
+        for lang, _name in self.env["res.lang"].get_installed():
+            record = self.with_context(lang=lang)
+            pairs.append((record.mail_document_send_kind(), "object.mail_document_send_kind()"))
+            for field in self._mail_document_send_amount_fields:
+                if self[field]:
+                    pairs.append(
+                        (
+                            tools.format_amount(self.env, self[field], self.currency_id, lang_code=lang),
+                            "format_amount(object.%s, object.currency_id)" % field,
+                        )
+                    )
+            for field in self._mail_document_send_date_fields:
+                if self[field]:
+                    pairs.append(
+                        (
+                            tools.format_date(self.env, self[field], lang_code=lang),
+                            "format_date(object.%s)" % field,
+                        )
+                    )
+        return [(value, expression) for value, expression in pairs if value]
+
     @api.model
     def _mail_document_send_translate_template(self, template_id, lang, subject, words):
         """Install the `lang` translation of a template of this addon: its
@@ -242,18 +310,38 @@ class MailDocumentSendMixin(models.AbstractModel):
         if total <= limit:
             return []
         name, size = max(files, key=lambda file: file[1] or 0)
+        values = {
+            "size": self._mail_document_send_megabytes(total),
+            "limit": self._mail_document_send_megabytes(limit),
+            "file": repr(name) if has_line_break(name) else name,
+            "file_size": self._mail_document_send_megabytes(size or 0),
+        }
+        # Only an administrator can change the limit: the parameter's name
+        # means nothing to anyone else.
+        if self.env.user._is_admin():
+            return [
+                self.env._(
+                    "The attachments weigh %(size)s MB once encoded, over the limit of %(limit)s MB; the "
+                    "largest is %(file)s (%(file_size)s MB): remove some, or raise the limit (system "
+                    "parameter %(param)s).",
+                    param=MAX_SIZE_PARAM,
+                    **values,
+                )
+            ]
         return [
             self.env._(
                 "The attachments weigh %(size)s MB once encoded, over the limit of %(limit)s MB; the "
-                "largest is %(file)s (%(file_size)s MB): remove some, or ask an administrator to raise "
-                "the limit (system parameter %(param)s).",
-                size="%.1f" % (total / 1024.0 / 1024.0),
-                limit="%.1f" % (limit / 1024.0 / 1024.0),
-                file=repr(name) if has_line_break(name) else name,
-                file_size="%.1f" % ((size or 0) / 1024.0 / 1024.0),
-                param=MAX_SIZE_PARAM,
+                "largest is %(file)s (%(file_size)s MB): remove some, or ask your administrator to raise "
+                "the limit.",
+                **values,
             )
         ]
+
+    @api.model
+    def _mail_document_send_megabytes(self, size):
+        """`size` bytes in megabytes, one decimal, as the user's language
+        writes numbers ("15,3" in French)."""
+        return tools.formatLang(self.env, size / 1024.0 / 1024.0, digits=1)
 
     @api.model
     def _mail_document_send_template_error(self, template, error):

@@ -1163,6 +1163,16 @@ class MailMail(models.Model):
             sentence = "%s\n%s" % (sentence, self.env._("Server reply: %(reply)s", reply=reply))
         return sentence
 
+    def _mds_failure_reason(self, failure_class, reply, state, attempt):
+        """The failure reason of an attempt, in the context's language."""
+        reason = self._mds_failure_sentence(failure_class, reply)
+        if state == attempt_rules.FAILED and failure_class == smtp_failure.TEMPORARY:
+            reason = "%s\n%s" % (
+                reason,
+                self.env._("No automatic retry left after %(count)s attempts: retry by hand.", count=attempt),
+            )
+        return reason
+
     def _mds_stock_failure_type(self, failure_class, code, stock_failure_type=None):
         """Stock's failure_type, kept right for mail.notification and the
         resend wizard: a connection problem is mail_smtp, a refused address
@@ -1187,12 +1197,7 @@ class MailMail(models.Model):
         state, when = attempt_rules.after_failure(
             failure_class, attempt, fields.Datetime.now(), self._mds_max_attempts()
         )
-        reason = self._mds_failure_sentence(failure_class, reply)
-        if state == attempt_rules.FAILED and failure_class == smtp_failure.TEMPORARY:
-            reason = "%s\n%s" % (
-                reason,
-                self.env._("No automatic retry left after %(count)s attempts: retry by hand.", count=attempt),
-            )
+        reason = self._mds_failure_reason(failure_class, reply, state, attempt)
         stock_type = self._mds_stock_failure_type(failure_class, code, stock_failure_type)
         mail = self.sudo().exists()
         if mail:
@@ -1253,7 +1258,10 @@ class MailMail(models.Model):
             failure_reason=reason,
         )
         if state == attempt_rules.FAILED:
-            self._mds_document_failed(snapshot, reason)
+            self._mds_document_failed(
+                snapshot,
+                lambda env: self.with_env(env)._mds_failure_reason(failure_class, reply, state, attempt),
+            )
             # Its to-do, opened now, is one a later delivery of the batch
             # may close (_mds_send_prepared).
             memo = getattr(current_attempt, "batch_memo", None)
@@ -1334,10 +1342,14 @@ class MailMail(models.Model):
             log_exceptions=False,
         )
         stale = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
-        reason = self.env._(
-            "Sending was interrupted (the server stopped) after the email was handed to the mail server: "
-            "it may or may not have been delivered. Check with the recipient before retrying."
-        )
+
+        def interrupted(env):
+            return env._(
+                "Sending was interrupted (the server stopped) after the email was handed to the mail "
+                "server: it may or may not have been delivered. Check with the recipient before retrying."
+            )
+
+        reason = interrupted(self.env)
         for mail in stale:
             _logger.error(
                 "mail.mail %s (Message-Id %s) was interrupted while being sent: set aside for review",
@@ -1367,7 +1379,7 @@ class MailMail(models.Model):
                 failure_reason=reason,
                 review_needed=True,
             )
-            mail._mds_document_failed(snapshot, reason)
+            mail._mds_document_failed(snapshot, interrupted)
             current_attempt.document = None
         return stale
 

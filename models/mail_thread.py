@@ -171,18 +171,22 @@ class MailThread(models.AbstractModel):
             status.diagnostic_code,
         )
         said = (status.diagnostic_code or status.status or "")[:_MAX_REASON]
-        reason = self.env._(
-            "The recipient's mail server refused the email: %(reason)s. Check the address %(address)s, "
-            "then send the document again.",
-            reason=said,
-            address=status.recipient,
-        )
+
+        def refused(env):
+            return env._(
+                "The recipient's mail server refused the email: %(reason)s. Check the address %(address)s, "
+                "then send the document again.",
+                reason=said,
+                address=status.recipient,
+            )
+
+        reason = refused(self.env)
         new_row = Log._log_bounce(self._mds_bounce_values(row, status, "bounced", reason))
         document = new_row._mds_document()
         if document is not None:
             document._mds_email_bounced(
                 {"subject": row.subject, "recipients": status.recipient, "message_id": row.message_id},
-                reason,
+                refused,
             )
 
 

@@ -7,6 +7,7 @@ class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "mail.document.send.mixin"]
     _mail_document_send_template = "mail_document_send.mail_template_sale_order"
+    _mail_document_send_date_fields = ("validity_date",)
 
     def _find_mail_template(self):
         # One translated template for quotations and orders, instead of

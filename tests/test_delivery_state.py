@@ -1,8 +1,10 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import new_test_user
+from odoo.tools import mute_logger
 
-from .outbox_common import MailCase
+from .common import real_smtp_delivery
+from .outbox_common import MUTED, MailCase
 
 
 class TestDeliveryState(MailCase):
@@ -144,3 +146,46 @@ class TestDeliveryState(MailCase):
         for model in ("sale.order", "account.move"):
             arch = self.env[model].get_view(view_type="search")["arch"]
             self.assertIn('name="email_failed"', arch, model)
+
+
+class TestFailureInTheReadersLanguage(MailCase):
+    """Issue 23: the queue's cron runs as OdooBot, in English; a French
+    salesperson reads the note, the to-do and its mail in French."""
+
+    def test_failure_sent_by_odoobot_is_written_in_the_salespersons_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        seller = new_test_user(
+            self.env,
+            login="mds_vendeuse",
+            name="Vendeuse Zoé",
+            email="zoe@example.com",
+            groups="sales_team.group_sale_salesman",
+            lang="fr_FR",
+        )
+        order = self.make_order(user_id=seller.id)
+        self.post_document(order, self.customer, auto_delete=False, send=False)
+        odoobot = self.env(user=self.env.ref("base.user_root"), context={"lang": "en_US"})
+        self.smtp.script("554 5.7.1 Rejected")
+        with mute_logger(*MUTED), real_smtp_delivery():
+            odoobot["mail.mail"].process_email_queue()
+        note = order.message_ids.filtered(lambda message: message.subtype_id == self.env.ref("mail.mt_note"))[
+            :1
+        ]
+        self.assertIn("n'a pas pu être remis", str(note.body))
+        self.assertIn("Le serveur de messagerie a refusé", str(note.body))
+        self.assertNotIn("could not be delivered", str(note.body))
+        activity = self.failure_activities(order)
+        self.assertEqual(activity.user_id, seller)
+        self.assertTrue(activity.summary.startswith("E-mail non distribué"), activity.summary)
+        self.assertIn("Le serveur de messagerie a refusé", str(activity.note))
+        # Stock's "assigned to you" message, in her language too.
+        assigned = self.env["mail.message"].search(
+            [
+                ("model", "=", "sale.order"),
+                ("res_id", "=", order.id),
+                ("message_type", "=", "user_notification"),
+            ]
+        )
+        assigned = assigned.filtered(lambda message: activity.summary in (message.subject or ""))
+        self.assertEqual(len(assigned), 1)
+        self.assertIn("vous est attribuée", assigned.subject)

@@ -7,6 +7,8 @@ import logging
 import threading
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo import fields
 from odoo.sql_db import TestCursor
 from odoo.tools import mute_logger
@@ -212,3 +214,30 @@ class TestSendNow(MailCase):
             [("sent", "claimed", "outgoing"), ("sent", "sent", "claimed")],
         )
         self.assertIn((3, ("sent", "sent", "sent")), commits)
+
+
+class TestEmailsList(MailCase):
+    """Issue 23: Settings > Technical > Emails as an administrator reads it."""
+
+    def test_list_shows_recipients_pending_retries_and_failed_rows(self):
+        arch = etree.fromstring(
+            self.env["mail.mail"].get_view(self.env.ref("mail.view_mail_tree").id, "list")["arch"]
+        )
+        self.assertEqual(arch.get("decoration-danger"), "state == 'exception'")
+        fields_ = {field.get("name"): field for field in arch.iter("field")}
+        self.assertNotIn(fields_["recipient_ids"].get("column_invisible"), ("True", "1", "true"))
+        self.assertIn("email_to", fields_)
+        self.assertEqual(
+            fields_["next_attempt_date"].get("invisible"), "state != 'outgoing' or not attempt_count"
+        )
+
+    def test_no_smtp_code_when_the_server_gave_none(self):
+        # The whole arch, groups included (the code is shown in debug mode).
+        for xmlid in (
+            "mail.view_mail_form",
+            "mail_document_send.mail_delivery_log_view_form",
+            "mail_document_send.mail_delivery_log_view_list",
+        ):
+            arch = self.env.ref(xmlid)._get_combined_arch()
+            (code,) = arch.xpath("//field[@name='failure_smtp_code']")
+            self.assertIn("not failure_smtp_code", code.get("invisible"), xmlid)

@@ -3,7 +3,7 @@
 import base64
 
 from odoo.exceptions import UserError
-from odoo.tests import Form
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import SmtpCase, pdf_text, real_smtp_delivery
@@ -323,3 +323,30 @@ class TestListSend(CheckCase):
             bad, wizard.action_send_and_print, "%s: The recipient Nomail Delta" % bad.display_name
         )
         self.assertFalse(any(moves.mapped("sending_data")))
+
+
+@tagged("post_install", "-at_install")
+class TestSizeRefusalInTheUsersLanguage(TransactionCase):
+    """Issue 23: the sizes as the user's language writes numbers, and the
+    system parameter named to administrators only."""
+
+    def test_french_salesperson_and_french_admin(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        seller = new_test_user(
+            self.env, login="mds_size_seller", groups="sales_team.group_sale_salesman", lang="fr_FR"
+        )
+        files = [("big.bin", 11_500_000), ("small.bin", 100_000)]
+        (problem,) = self.env(user=seller, context={"lang": "fr_FR"})[
+            "sale.order"
+        ]._mail_document_send_size_problems(files)
+        self.assertIn("14,8 Mo", problem)
+        self.assertIn("10,0 Mo", problem)
+        self.assertIn("big.bin (11,0 Mo)", problem)
+        self.assertNotIn("mail_document_send.max_attachment_size", problem)
+        self.assertIn("administrateur", problem)
+        admin = self.env.ref("base.user_admin")
+        (problem,) = self.env(user=admin, context={"lang": "fr_FR"})[
+            "sale.order"
+        ]._mail_document_send_size_problems(files)
+        self.assertIn("14,8 Mo", problem)
+        self.assertIn("mail_document_send.max_attachment_size", problem)

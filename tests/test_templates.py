@@ -4,6 +4,7 @@ import base64
 
 from lxml import etree
 
+from odoo import tools
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from ..hooks import STOCK_REPORT_NAMES, uninstall_hook
@@ -34,9 +35,17 @@ class TestDefaultTemplates(TransactionCase):
     def test_auto_delete_is_explained(self):
         arch = self.env["mail.template"].get_view(view_type="form")["arch"]
         auto_delete = etree.fromstring(arch).xpath("//field[@name='auto_delete']")[0]
-        text = " ".join(auto_delete.getnext().itertext())
-        self.assertIn("removes the email from Settings > Technical > Emails once it is sent", text)
+        text = " ".join(" ".join(auto_delete.getnext().itertext()).split())
+        self.assertIn("removes the email from Settings > Technical > Email > Emails once it is sent", text)
         self.assertIn("delivery journal are kept", text)
+        # Issue 23: the menus as the French user reads them, Odoo's word.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["mail_document_send"], ["fr_FR"], overwrite=True)
+        arch = self.env["mail.template"].with_context(lang="fr_FR").get_view(view_type="form")["arch"]
+        auto_delete = etree.fromstring(arch).xpath("//field[@name='auto_delete']")[0]
+        text = " ".join(" ".join(auto_delete.getnext().itertext()).split())
+        self.assertIn("Paramètres > Technique > E-mail > E-mails", text)
+        self.assertNotIn("courriel", text.lower())
 
     def test_uninstall_gives_the_stock_pdf_name_back(self):
         report = self.env.ref("sale.action_report_saleorder")
@@ -125,3 +134,180 @@ class TestSaveAsTemplate(DocumentMixin, SmtpCase):
             sorted(name for name, _data, _type in received.attachments()),
             ["Quotation - %s.pdf" % other.name, "leaflet.txt"],
         )
+
+    def test_french_salesperson_saves_a_template_for_any_customer(self):
+        # Issue 23: a French salesperson saves the message written for an
+        # English customer's quotation. The template must not carry that
+        # quotation's PDF, nor its number, customer, amounts (in either
+        # language's format), validity date or salesperson, in any language.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        seller = new_test_user(
+            self.env,
+            login="mds_french_seller",
+            name="Vendeuse Zoé",
+            email="zoe@example.com",
+            groups="sales_team.group_sale_salesman",
+            lang="fr_FR",
+        )
+        other_seller = new_test_user(
+            self.env,
+            login="mds_other_seller",
+            name="Vendeur Marc",
+            email="marc@example.com",
+            groups="sales_team.group_sale_salesman",
+        )
+        self.assertFalse(seller.has_group("mail.group_mail_template_editor"))
+        english = self.env["res.partner"].create(
+            {"name": "Deco Addict Test", "email": "deco@example.com", "lang": "en_US"}
+        )
+        order = self.make_order(partner=english)
+        order.write({"user_id": seller.id, "validity_date": "2026-12-24"})
+        order.order_line.price_unit = 202.5
+        order = order.with_user(seller).with_context(lang="fr_FR")
+        values = {
+            lang: {
+                "amount": tools.format_amount(
+                    self.env, order.amount_total, order.currency_id, lang_code=lang
+                ),
+                "date": tools.format_date(self.env, order.validity_date, lang_code=lang),
+            }
+            for lang in ("en_US", "fr_FR")
+        }
+        action = order.action_quotation_send()
+        form = Form(self.env[action["res_model"]].with_user(seller).with_context(**action["context"]))
+        composer = form.save()
+        pdf = "Quotation - %s.pdf" % order.name
+        self.assertIn(pdf, composer.attachment_ids.mapped("name"))
+        composer.body = (
+            "<p>Dear Deco Addict Test, quotation %s: %s (%s), valid until %s / %s. Vendeuse Zoé</p>"
+            % (
+                order.name,
+                values["en_US"]["amount"].replace("\xa0", "&nbsp;"),
+                values["fr_FR"]["amount"],
+                values["en_US"]["date"],
+                values["fr_FR"]["date"],
+            )
+        )
+        leaflet = (
+            self.env["ir.attachment"]
+            .with_user(seller)
+            .create(
+                {
+                    "name": "leaflet.txt",
+                    "datas": base64.b64encode(b"Promo"),
+                    "res_model": "mail.compose.message",
+                    "res_id": 0,
+                }
+            )
+        )
+        composer.attachment_ids |= leaflet
+        message = composer.body
+        # The dialog lists what the template will keep, before saving.
+        self.assertEqual(composer.mail_document_send_template_attachment_ids, leaflet)
+        composer.template_name = "Devis promo fin d'année"
+        composer.create_mail_template()
+        template = composer.template_id.sudo()
+        self.assertEqual(template.attachment_ids.mapped("name"), ["leaflet.txt"])
+        self.assertFalse(template._has_unsafe_expression())
+        for lang in ("en_US", "fr_FR"):
+            text = template.with_context(lang=lang)
+            for value in (order.name, "Deco Addict Test", "Vendeuse Zoé", "202", values[lang]["date"]):
+                self.assertNotIn(value, text.subject + text.body_html, lang)
+        # The salesperson's message is unchanged, its PDF attached once.
+        self.assertEqual(composer.body, message)
+        self.assertEqual(sorted(composer.attachment_ids.mapped("name")), [pdf, "leaflet.txt"])
+
+        second_customer = self.env["res.partner"].create(
+            {"name": "Client Second", "email": "second@example.com", "lang": "fr_FR"}
+        )
+        second = self.make_order(partner=second_customer)
+        second.write({"user_id": other_seller.id, "validity_date": "2027-01-15"})
+        self.send(self.order_composer(second, default_template_id=template.id).save())
+        received = self.mail_to("second@example.com")
+        text = received.message["Subject"] + received.body_html()
+        for value in (order.name, "Deco Addict Test", "Vendeuse Zoé", "202", values["fr_FR"]["date"]):
+            self.assertNotIn(value, text)
+        for value in (second.name, "Client Second", "Vendeur Marc"):
+            self.assertIn(value, text)
+        self.assertIn(
+            tools.format_amount(self.env, second.amount_total, second.currency_id, lang_code="fr_FR").replace(
+                "\xa0", "&nbsp;"
+            ),
+            received.body_html().replace("\xa0", "&nbsp;"),
+        )
+        self.assertEqual(
+            sorted(name for name, _data, _type in received.attachments()),
+            ["Devis - %s.pdf" % second.name, "leaflet.txt"],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestTemplatesOfNonEditors(TransactionCase):
+    """Issue 23: the composer's template menu asks which templates the user
+    may overwrite and delete (stock's rule: their own, or all for editors)."""
+
+    def test_salesperson_may_change_only_own_templates(self):
+        seller = new_test_user(self.env, login="mds_menu_seller", groups="sales_team.group_sale_salesman")
+        Template = self.env["mail.template"]
+        model = self.env["ir.model"]._get_id("sale.order")
+        shared = Template.create({"name": "Shared", "model_id": model})
+        own = Template.create({"name": "Own", "model_id": model, "user_id": seller.id})
+        allowed = Template.with_user(seller).mail_document_send_allowed_actions("sale.order")
+        self.assertIn(own.id, allowed["write"])
+        self.assertIn(own.id, allowed["unlink"])
+        self.assertNotIn(shared.id, allowed["write"])
+        self.assertNotIn(shared.id, allowed["unlink"])
+        # What it offers is what stock then lets the salesperson do.
+        for template_id in allowed["write"]:
+            Template.with_user(seller).browse(template_id).check_access("write")
+        admin = Template.with_user(self.env.ref("base.user_admin"))
+        allowed = admin.mail_document_send_allowed_actions("sale.order")
+        self.assertTrue({own.id, shared.id} <= set(allowed["write"]) & set(allowed["unlink"]))
+
+    def test_placeholder_in_a_signature_is_allowed_to_a_salesperson(self):
+        # The sanitizer marks everything in a signature or after it as quoted
+        # (data-o-mail-quote), placeholders too: Odoo 18 refused the template
+        # of a salesperson whose message ended there.
+        Template = self.env["mail.template"]
+        allowed = '<div data-o-mail-quote="1"><t t-out="object.name" data-o-mail-quote="1"/></div>'
+        self.assertFalse(Template._has_unsafe_expression_template_qweb(allowed, "sale.order"))
+        for refused in (
+            '<div><t t-out="object.env" data-o-mail-quote="1"/></div>',
+            '<div><t t-out="object.name" data-o-mail-quote="1" data-other="1"/></div>',
+            '<div><t t-esc="object.name" data-o-mail-quote="1"/></div>',
+        ):
+            self.assertTrue(Template._has_unsafe_expression_template_qweb(refused, "sale.order"), refused)
+
+        seller = new_test_user(
+            self.env,
+            login="mds_quote_seller",
+            name="Sid Seller",
+            groups="sales_team.group_sale_salesman",
+            signature="<span>-- <br/>Sid Seller</span>",
+        )
+        customer = self.env["res.partner"].create({"name": "Quoted Customer", "email": "q@example.com"})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "user_id": seller.id,
+                "order_line": [(0, 0, {"product_id": self.env.ref("product.product_product_4").id})],
+            }
+        )
+        action = order.with_user(seller).action_quotation_send()
+        composer = Form(
+            self.env[action["res_model"]].with_user(seller).with_context(**action["context"])
+        ).save()
+        # What the web editor sends back: the user's line ended up in the
+        # signature's quoted block.
+        composer.body = (
+            '<div data-o-mail-quote-container="1"><p>Dear Quoted Customer,</p>'
+            '<div data-o-mail-quote="1" data-o-mail-quote-container="1"><span data-o-mail-quote="1">-- '
+            '<br data-o-mail-quote="1"/>Sid Seller</span></div>'
+            '<div data-o-mail-quote="1">Promo for Quoted Customer, %s.</div></div>' % order.name
+        )
+        composer.template_name = "Quoted"
+        composer.create_mail_template()
+        body = composer.template_id.sudo().body_html
+        self.assertNotIn("Quoted Customer", body)
+        self.assertNotIn(order.name, body)
+        self.assertNotIn("Sid Seller", body)

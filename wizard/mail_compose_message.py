@@ -1,8 +1,9 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import contextlib
+import re
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config
 from odoo.tools.safe_eval import safe_eval, time
@@ -42,10 +43,35 @@ class MailComposeMessage(models.TransientModel):
         compute="_compute_mail_document_send_server_warning",
     )
 
+    mail_document_send_template_attachment_ids = fields.Many2many(
+        comodel_name="ir.attachment",
+        string="Files kept in the template",
+        compute="_compute_mail_document_send_template_attachment_ids",
+        help="Save as template keeps the files you attached, not the document's own PDF: each "
+        "document gets its own.",
+    )
+
     @api.depends("model", "res_ids")
     def _compute_mail_document_send_exact(self):
         for composer in self:
             composer.mail_document_send_exact = bool(composer._mail_document_send_records())
+
+    @api.depends("attachment_ids", "template_id")
+    def _compute_mail_document_send_template_attachment_ids(self):
+        # Listed in the Save as template dialog, before saving.
+        for composer in self:
+            records = (
+                composer._mail_document_send_records() if composer.composition_mode == "comment" else None
+            )
+            if records and len(records) == 1:
+                source = composer.template_id if composer.template_id.model == composer.model else None
+                composer.mail_document_send_template_attachment_ids = (
+                    composer._mail_document_send_template_files(
+                        records, source or composer.template_id.browse()
+                    )
+                )
+            else:
+                composer.mail_document_send_template_attachment_ids = composer.attachment_ids
 
     @api.depends("mail_document_send_exact")
     def _compute_mail_document_send_server_warning(self):
@@ -150,31 +176,74 @@ class MailComposeMessage(models.TransientModel):
 
     def create_mail_template(self):
         # Stock's "Save as template" keeps the message as written for this
-        # document: its number, customer and amount would go to the next
-        # customer, and the PDF rendered for this document would be moved
-        # into the template and sent with every later one.
+        # document, in the user's language only (the other languages keep
+        # the first document's number, customer and amount), and moves every
+        # file of the composer into the template, this document's PDF too:
+        # each later customer would get it.
         self.ensure_one()
         records = self._mail_document_send_records()
         if not records or len(records) != 1 or self.composition_mode != "comment":
             return super().create_mail_template()
         source = self.template_id if self.template_id.model == self.model else self.template_id.browse()
-        rendered = self._mail_document_send_rendered_reports(records, source)
-        self.attachment_ids -= rendered
-        # A user who is not a template editor may only write the expressions
-        # stock lets anyone write (Odoo 18 restricts template rendering by
-        # default): other values stay as written, other fields are not copied.
+        message = {
+            "subject": self.subject,
+            "body": self.body,
+            "attachment_ids": [(6, 0, self.attachment_ids.ids)],
+        }
+        composed = self.attachment_ids
+        # The template gets the text generalized, and only the files the
+        # user attached; the message keeps its own.
+        self.write(self._mail_document_send_template_message(records, source))
+        result = super().create_mail_template()
+        self._mail_document_send_copy_template_fields(source)
+        # Stock reloads the composer from the new template: give the user
+        # back the message they wrote, its PDF rendered once.
+        fresh = self.attachment_ids - composed
+        self.write(message)
+        fresh.filtered(lambda attachment: attachment.res_model == self._name).unlink()
+        return result
+
+    def _mail_document_send_template_message(self, records, source):
+        """Subject, body and files of the template saved from this message.
+
+        Stock creates the template with this one text, stored for every
+        language alike: it renders as written, for any customer, with
+        placeholders instead of the document's own values. Only the
+        expressions the user may write are put in (Odoo 18 restricts
+        template rendering by default)."""
         placeholders = [
             (value, expr)
-            for value, expr in self._mail_document_send_placeholders(records)
+            for value, expr in records._mail_document_send_placeholders()
             if self._mail_document_send_may_write(expr)
         ]
-        values = {
+        return {
             "subject": generalize(self.subject, [(value, "{{ %s }}" % expr) for value, expr in placeholders]),
-            "body_html": generalize(
+            "body": generalize(
                 self.body, [(value, '<t t-out="%s"/>' % expr) for value, expr in placeholders], is_html=True
             ),
+            "attachment_ids": [(6, 0, self._mail_document_send_template_files(records, source).ids)],
         }
-        result = super().create_mail_template()
+
+    def _mail_document_send_template_files(self, records, source):
+        """The files a template saved from this message keeps: those the
+        user attached, not the document's PDF (a template renders its own
+        for each document), nor any file of this or another record, nor a
+        file named after the document."""
+        document_files = self._mail_document_send_rendered_reports(records, source)
+        number = re.compile(r"(?<![\w/])%s(?![\w/])" % re.escape(records.name or ""))
+        return self.attachment_ids.filtered(
+            lambda attachment: (
+                attachment.res_model == self._name
+                and not attachment.res_id
+                and attachment not in document_files
+                and not (records.name and number.search(attachment.name or ""))
+            )
+        )
+
+    def _mail_document_send_copy_template_fields(self, source):
+        """Make the new template behave like the one the message was
+        written from: same sender, recipients, language and report."""
+        values = {}
         for field in COPIED_TEMPLATE_FIELDS if source else ():
             value = source[field]
             if (
@@ -191,14 +260,6 @@ class MailComposeMessage(models.TransientModel):
                 value = value.id
             values[field] = value
         self.template_id.write(values)
-        # Writing the template's reports makes the composer render them again
-        # (a second "Quotation - S00012.pdf", sent twice): keep the one
-        # rendered before, which the user saw.
-        fresh = self._mail_document_send_rendered_reports(records, self.template_id) - rendered
-        self.attachment_ids -= fresh
-        self.attachment_ids |= rendered
-        fresh.unlink()
-        return result
 
     def _mail_document_send_may_write(self, expression):
         """Whether the current user may save `expression` (None: any
@@ -209,32 +270,17 @@ class MailComposeMessage(models.TransientModel):
         return bool(expression) and self.env["ir.qweb"]._is_expression_allowed(expression, self.model)
 
     @api.model
-    def _mail_document_send_placeholders(self, record):
-        """(value as written in the message, expression) pairs: what names
-        the document, its customer and its total."""
-        lang = record.partner_id.lang or self.env.lang
-        localized = record.with_context(lang=lang)
-        # The amount as the template wrote it (customer's language) or as
-        # the user typed it (their own).
-        amount = "format_amount(object.amount_total, object.currency_id)"
-        pairs = [
-            (record.name or "", "object.name"),
-            (record.partner_id.name or "", "object.partner_id.name"),
-            (localized.mail_document_send_kind(), "object.mail_document_send_kind()"),
-            (tools.format_amount(self.env, record.amount_total, record.currency_id, lang_code=lang), amount),
-            (tools.format_amount(self.env, record.amount_total, record.currency_id), amount),
-        ]
-        return [(value, expr) for value, expr in pairs if value]
-
-    @api.model
     def _mail_document_send_rendered_reports(self, record, source):
         """The attachments of the composer that `source` rendered for this
-        document (its PDF): a saved template renders its own for each."""
+        document (its PDF), named in whichever language the template
+        rendered them (the customer's, not the user's)."""
         names = set()
         for report in source.report_template_ids:
-            if report.print_report_name:
-                name = safe_eval(report.print_report_name, {"object": record, "time": time})
-                names |= {name, "%s.pdf" % name, "%s.html" % name}
+            for lang, _name in self.env["res.lang"].get_installed():
+                report_name = report.with_context(lang=lang).print_report_name
+                if report_name:
+                    name = safe_eval(report_name, {"object": record.with_context(lang=lang), "time": time})
+                    names |= {name, "%s.pdf" % name, "%s.html" % name}
         return self.attachment_ids.filtered(lambda attachment: attachment.name in names)
 
     def _mail_document_send_records(self):

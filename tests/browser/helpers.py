@@ -48,6 +48,7 @@ SALESPERSON = ("demo", "demo")
 ADMIN = ("admin", "admin")
 ACCOUNTANT = ("accountant", "accountant")
 FRENCH_SALESPERSON = ("vendeuse", "vendeuse")
+FRENCH_ADMIN = ("administratrice", "administratrice")
 
 
 def tag():
@@ -78,6 +79,12 @@ def ensure_users(rpc):
             "Valérie Vendeuse",
             "fr_FR",
             ["sales_team.group_sale_salesman", "account.group_account_invoice"],
+        ),
+        (
+            FRENCH_ADMIN,
+            "Adèle Administratrice",
+            "fr_FR",
+            ["base.group_system", "sales_team.group_sale_manager", "account.group_account_manager"],
         ),
     ]
     for (login, password), name, lang, groups in people:

@@ -232,21 +232,32 @@ def french_salesperson(odoo, rpc):
     return login, Rpc(odoo, login, login)
 
 
+@pytest.mark.parametrize("sender", ["herself", "admin"])
 @pytest.mark.parametrize("kind", ["quotation", "invoice"])
-def test_french_salesperson_sees_the_refusal_in_french(kind, odoo, rpc, smtp, login, french_salesperson):
+def test_french_salesperson_sees_the_refusal_in_french(
+    kind, sender, odoo, rpc, smtp, login, french_salesperson
+):
     smtp.reset()
-    user, sender = french_salesperson
-    # She sends it herself: the note and the to-do are written in her language.
-    record_id, mail, email = refused_document(rpc, smtp, kind, sender, user, "fr_FR")
+    user, her_rpc = french_salesperson
+    # Whoever sent it (she, or the English administrator), the note and the
+    # to-do are written in the language of the salesperson who reads them.
+    herself = sender == "herself"
+    record_id, mail, email = refused_document(
+        rpc, smtp, kind, her_rpc if herself else None, user, "fr_FR" if herself else "en_US"
+    )
     page, shot = login(user, user)
     open_document(page, odoo, kind, record_id)
     badge = delivery_badge(page)
-    expect(badge).to_have_text("Échec du courriel")
+    expect(badge).to_have_text("Échec de l'e-mail")
     expect(badge).to_have_class(re.compile(r"\btext-bg-danger\b"))
     activity = page.locator(".o-mail-Activity", has_text="E-mail non distribué : %s" % mail["subject"])
     expect(activity).to_have_count(1)
     expect(activity).to_contain_text("Valérie Vendeuse")
     expect(activity).to_contain_text("550 5.1.1 <%s>" % email)
+    note = page.locator(".o-mail-Message", has_text="L'e-mail « %s »" % mail["subject"]).first
+    expect(note).to_contain_text("n'a pas pu être remis")
+    expect(note).to_contain_text("Le serveur de messagerie a refusé définitivement l'e-mail")
+    expect(page.locator(".o-mail-Chatter")).not_to_contain_text("could not be delivered")
     shot("document-failed-fr")
 
 

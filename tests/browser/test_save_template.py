@@ -62,12 +62,10 @@ def saved_template(rpc, name):
     return template[0]
 
 
-# Both users save one: the administrator, and the salesperson, who with
-# Odoo 18's default mail.restrict.template.rendering = 1 is no Mail Template
-# Editor: their template holds only the expressions stock lets anyone write
-# (the quotation's number and customer), as stock 18's own Save as template
-# would allow them (wizard/mail_compose_message.py, create_mail_template).
-# Back in the composer, the quotation's PDF is listed once.
+# A salesperson is no Mail Template Editor (Odoo 18 restricts template
+# rendering by default): the placeholders the addon writes are the ones
+# the documents allow anyone (mail_allowed_qweb_expressions), so the
+# salesperson saves as the administrator does.
 @pytest.mark.parametrize("user", [SALESPERSON, ADMIN], ids=["salesperson", "admin"])
 def test_save_as_template_comes_back_to_the_message(user, odoo, rpc, smtp, login):
     mark = tag()

@@ -34,7 +34,7 @@ from helpers import (
 )
 from playwright.sync_api import expect
 
-EMAIL_SENT = {"en_US": "Email sent", "fr_FR": "Courriel envoyé"}
+EMAIL_SENT = {"en_US": "Email sent", "fr_FR": "E-mail envoyé"}
 CUSTOMER = {"en_US": "Customer %s", "fr_FR": "Client Français %s"}
 BODY_TEXT = {"en_US": "Delivery within eight days %s.", "fr_FR": "Livraison possible sous huit jours %s."}
 
