@@ -44,7 +44,7 @@ test_tags="${MDS_TEST_TAGS:-/mail_document_send}"
 bold "odoo tests ($test_tags) on database $db (log: $ARTIFACTS/odoo-tests.log)"
 start=$(date +%s)
 # A bound, so that a test stuck on a lock fails the run instead of hanging it.
-timeout -k 60 "${MDS_ODOO_TEST_TIMEOUT:-1800}" "$MDS_ROOT/dev/odoo" -d "$db" -i mail_document_send --test-enable \
+timeout -k 60 "${MDS_ODOO_TEST_TIMEOUT:-1800}" "$MDS_ROOT/dev/odoo" -d "$db" -i "mail_document_send${MDS_EXTRA_MODULES:+,$MDS_EXTRA_MODULES}" --test-enable \
   --test-tags="$test_tags" --stop-after-init --http-port="$port" --log-level=info --max-cron-threads=0 \
   > "$ARTIFACTS/odoo-tests.log" 2>&1
 odoo_status=$?

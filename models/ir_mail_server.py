@@ -4,48 +4,39 @@ import threading
 
 from odoo import api, models
 
+from ..delivery import wire
 from ..delivery.attempt import attachment_line
 from ..delivery.header import attachment_name, one_line
 
-#: What the SMTP layer saw of the attempt the current thread is making:
-#: mail.mail._send arms it (`armed`), build_email and send_email fill it.
-#: Stock 18 passes neither the attachments as put in the message nor the
-#: refused recipients of send_message() back to mail.mail.
+#: What build_email put in the message of the attempt the current thread is
+#: making: mail.mail._send arms it (`armed`), build_email fills it. Stock 18
+#: does not pass the attachments as put in the message back to mail.mail.
+#: (What the server answered is on the connection: delivery/wire.py.)
 current_attempt = threading.local()
 
 
 def arm_attempt():
     current_attempt.armed = True
     current_attempt.attachment_lines = None
-    current_attempt.refused = {}
 
 
 def disarm_attempt():
     current_attempt.armed = False
-    lines, refused = current_attempt.attachment_lines, current_attempt.refused
-    current_attempt.attachment_lines, current_attempt.refused = None, {}
-    return lines, refused
-
-
-class _RefusalRecorder:
-    """Wraps an SMTP session to keep what send_message() returns: the
-    recipients the server refused while accepting the others."""
-
-    def __init__(self, session):
-        self._session = session
-
-    def __getattr__(self, name):
-        return getattr(self._session, name)
-
-    def send_message(self, *args, **kwargs):
-        refused = self._session.send_message(*args, **kwargs)
-        if refused and getattr(current_attempt, "armed", False):
-            current_attempt.refused.update(refused)
-        return refused
+    lines, current_attempt.attachment_lines = current_attempt.attachment_lines, None
+    return lines
 
 
 class IrMailServer(models.Model):
     _inherit = "ir.mail_server"
+
+    def connect(self, *args, **kwargs):
+        # What the server answers is recorded on the connection itself
+        # (delivery/wire.py), below any addon's override of send_email that
+        # may catch the exception and return as if the mail had left.
+        connection = super().connect(*args, **kwargs)
+        if connection is not None:
+            wire.observe(getattr(connection, "__obj__", connection))
+        return connection
 
     @api.model
     def build_email(
@@ -128,34 +119,3 @@ class IrMailServer(models.Model):
     @api.model
     def _get_default_from_address(self):
         return self._mds_batch_memo(("from_address", self.env.company.id), super()._get_default_from_address)
-
-    @api.model
-    def send_email(
-        self,
-        message,
-        mail_server_id=None,
-        smtp_server=None,
-        smtp_port=None,
-        smtp_user=None,
-        smtp_password=None,
-        smtp_encryption=None,
-        smtp_ssl_certificate=None,
-        smtp_ssl_private_key=None,
-        smtp_debug=False,
-        smtp_session=None,
-    ):
-        if smtp_session is not None and getattr(current_attempt, "armed", False):
-            smtp_session = _RefusalRecorder(smtp_session)
-        return super().send_email(
-            message,
-            mail_server_id=mail_server_id,
-            smtp_server=smtp_server,
-            smtp_port=smtp_port,
-            smtp_user=smtp_user,
-            smtp_password=smtp_password,
-            smtp_encryption=smtp_encryption,
-            smtp_ssl_certificate=smtp_ssl_certificate,
-            smtp_ssl_private_key=smtp_ssl_private_key,
-            smtp_debug=smtp_debug,
-            smtp_session=smtp_session,
-        )

@@ -14,7 +14,7 @@ from odoo.exceptions import AccessError
 from odoo.modules.registry import Registry
 
 from ..delivery import attempt as attempt_rules
-from ..delivery import smtp_failure, smtp_send
+from ..delivery import smtp_failure, smtp_send, wire
 from ..delivery.attempt import attachment_line
 from .ir_mail_server import arm_attempt, current_attempt, disarm_attempt
 from .mail_delivery_state_mixin import DOCUMENT_MESSAGE_TYPES, FAILED_ACTIVITY_XMLID
@@ -653,7 +653,7 @@ class MailMail(models.Model):
         and nothing else needs it first, else None: recorded)."""
         snapshot = dict(prepared["snapshot"], attempt=attempt, runner=attempt_rules.runner_id())
         try:
-            wire = prepared.pop("wire", None) or self._mds_wire_prepared(prepared, alias_domain_id, session)
+            built = prepared.pop("wire", None) or self._mds_wire_prepared(prepared, alias_domain_id, session)
         except (MemoryError, psycopg2.Error):
             raise
         except Exception:  # noqa: BLE001
@@ -664,18 +664,18 @@ class MailMail(models.Model):
                 self._mds_send_one(session, None, auto_commit, raise_exception, alias_domain_id, mail_server),
                 None,
             )
-        message_id, lines = wire["message_id"], wire["lines"]
-        refused = {}
+        message_id, lines = built["message_id"], built["lines"]
+        refused, seen = {}, wire.Attempt()
         try:
-            # Stock's send_email does not send in a test run but for the
-            # tests that lift the flag (tests/common.py real_smtp_delivery).
-            if not odoo_modules.module.current_test:
-                refused = self._mds_smtp_exchange(session, wire, while_sending)
+            with wire.attempt(seen):
+                # Stock's send_email does not send in a test run but for the
+                # tests that lift the flag (tests/common.py real_smtp_delivery).
+                if not odoo_modules.module.current_test:
+                    refused = self._mds_smtp_exchange(session, built, while_sending)
         except (MemoryError, psycopg2.Error):
             raise
         except Exception as exc:  # noqa: BLE001
-            code = self._mds_record_failure(exc, snapshot, lines)
-            session = _session_after_failure(session, code)
+            session = self._mds_after_failed_exchange(exc, seen.failure(), snapshot, lines, session)
             if raise_exception:
                 raise
             return session, None
@@ -714,27 +714,33 @@ class MailMail(models.Model):
             "lines": lines,
         }
 
-    def _mds_smtp_exchange(self, session, wire, while_sending):
+    def _mds_smtp_exchange(self, session, built, while_sending):
         """send_email's exchange with the server: the message sent up to its
         last byte, `while_sending` run while the server digests it, then the
         server's verdict (delivery/smtp_send.py); smtplib's send_message
         in the unusual case (smtp_send.flatten_plain). A refusal is wrapped
         as send_email wraps it. Returns the recipients the server refused
         while taking the mail."""
+        connection = getattr(session, "__obj__", session)
         try:
-            refused, verdict = {}, None
-            if wire["flat"] is None:
-                refused = session.send_message(wire["message"], wire["smtp_from"], wire["smtp_to_list"])
-            else:
-                verdict = smtp_send.send_until_verdict(
-                    session, wire["smtp_from"], wire["smtp_to_list"], wire["flat"]
-                )
-            if while_sending:
-                try:
-                    while_sending()
-                except Exception:  # noqa: BLE001
-                    _logger.info("Preparing the next mail failed: the stock path sends it", exc_info=True)
-            return verdict() if verdict else refused
+            with wire.exchange(connection) as record:
+                refused, verdict = {}, None
+                if built["flat"] is None:
+                    refused = session.send_message(
+                        built["message"], built["smtp_from"], built["smtp_to_list"]
+                    )
+                else:
+                    verdict = smtp_send.send_until_verdict(
+                        session, built["smtp_from"], built["smtp_to_list"], built["flat"]
+                    )
+                if while_sending:
+                    try:
+                        while_sending()
+                    except Exception:  # noqa: BLE001
+                        _logger.info("Preparing the next mail failed: the stock path sends it", exc_info=True)
+                refused = verdict() if verdict else refused
+                record.refused.update(refused or {})
+                return refused
         except smtplib.SMTPServerDisconnected:
             raise
         except Exception as exc:
@@ -936,53 +942,69 @@ class MailMail(models.Model):
         self, session, connect_error, auto_commit, raise_exception, alias_domain_id, mail_server
     ):
         """One attempt, its outcome recorded; returns the SMTP session the next
-        mail may use (None once it is broken)."""
+        mail may use (None once it is broken). The outcome is the server's,
+        as the connection recorded it (delivery/wire.py): an addon above
+        send_email that catches the exception does not make it a success."""
         # Claimed (_mds_claim): the attempt is counted and, with auto_commit,
         # on record before the server can accept the mail.
         snapshot = self._mds_snapshot(self.attempt_count)
         arm_attempt()
         current_attempt.mail_id = self.id
         current_attempt.stock_failure_type = None
+        error = None
         try:
-            if connect_error is not None:
-                raise connect_error
-            # The stock _send, for this one mail: called from a helper of our
-            # _send on purpose.
-            # pylint: disable=super-method-mismatch
-            super(MailMail, self.with_context(**{_STOCK_SEND_KEY: True}))._send(
-                auto_commit=False,
-                raise_exception=True,
-                smtp_session=session,
-                alias_domain_id=alias_domain_id,
-                mail_server=mail_server,
-            )
-        except (MemoryError, psycopg2.Error):
-            raise
-        except Exception as exc:  # noqa: BLE001
-            lines, _refused = disarm_attempt()
-            if lines is None:
-                # Failed before the message was built (no connection): the
-                # attachments as stored are those the attempt would have sent.
-                lines = self._mds_attachment_lines()
-            code = self._mds_record_failure(exc, snapshot, lines)
-            session = _session_after_failure(session, code)
-            if raise_exception:
-                raise
-        else:
-            lines, refused = disarm_attempt()
+            with wire.attempt() as seen:
+                try:
+                    if connect_error is not None:
+                        raise connect_error
+                    # The stock _send, for this one mail: called from a helper of
+                    # our _send on purpose.
+                    # pylint: disable=super-method-mismatch
+                    super(MailMail, self.with_context(**{_STOCK_SEND_KEY: True}))._send(
+                        auto_commit=False,
+                        raise_exception=True,
+                        smtp_session=session,
+                        alias_domain_id=alias_domain_id,
+                        mail_server=mail_server,
+                    )
+                except (MemoryError, psycopg2.Error):
+                    raise
+                except Exception as exc:  # noqa: BLE001
+                    error = exc
+            failed = seen.failure()
+            lines = disarm_attempt()
+            if failed is not None or error is not None:
+                session = self._mds_after_failed_exchange(
+                    failed.exception if failed is not None else error, failed, snapshot, lines, session
+                )
+                if raise_exception:
+                    raise error or failed.exception
+                return session
             stock_failure = current_attempt.stock_failure_type
             if stock_failure:
                 # Stock gives up without an exception when no recipient
                 # address is valid (and may have auto-deleted the mail).
                 self._mds_record_failure(None, snapshot, lines, stock_failure_type=stock_failure)
             else:
-                self._mds_record_success(snapshot, lines, refused)
+                self._mds_record_success(snapshot, lines, seen.refused())
         finally:
             disarm_attempt()
             current_attempt.mail_id = None
             current_attempt.stock_failure_type = None
             current_attempt.document = None
         return session
+
+    def _mds_after_failed_exchange(self, exc, exchange, snapshot, lines, session):
+        """A failed attempt recorded; returns the session the next mail may
+        use. `exchange`: what the connection saw (None: it failed before
+        any SMTP transaction, e.g. no connection)."""
+        if lines is None:
+            # Failed before the message was built (no connection): the
+            # attachments as stored are those the attempt would have sent.
+            lines = self._mds_attachment_lines()
+        after_end = exchange is not None and exchange.stage == wire.AFTER_END
+        code = self._mds_record_failure(exc, snapshot, lines, after_end=after_end)
+        return _session_after_failure(session, code)
 
     def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
         mail_id = getattr(current_attempt, "mail_id", None)
@@ -1177,8 +1199,14 @@ class MailMail(models.Model):
             return "mail_smtp"
         return "unknown"
 
-    def _mds_record_failure(self, exc, snapshot, attachment_lines, stock_failure_type=None):
-        """Classify, schedule or fail for good, journal; returns the SMTP code."""
+    def _mds_record_failure(self, exc, snapshot, attachment_lines, stock_failure_type=None, after_end=False):
+        """Classify, schedule or fail for good, journal; returns the SMTP code.
+        `after_end`: the exception came once the whole message was sent: with
+        no verdict from the server (timeout, dropped connection) the mail may
+        have been taken, and is set aside for review, not retried blindly."""
+        if smtp_failure.verdict_lost(exc, after_end):
+            self._mds_set_aside_verdict_lost(exc, snapshot, attachment_lines)
+            return None
         if exc is None:
             failure_class, code, reply = smtp_failure.RECIPIENT, None, ""
         else:
@@ -1299,7 +1327,10 @@ class MailMail(models.Model):
 
     def _mds_set_notifications(self, values):
         """The chatter envelope of this mail's own recipients only: with one
-        mail per recipient, each keeps the outcome of its own mail."""
+        mail per recipient, each keeps the outcome of its own mail. Those
+        marked sent are included: stock marks them so when send_email
+        returned, which an addon catching the exception makes it do for a
+        mail the server refused."""
         if not self:
             return
         notifications = (
@@ -1309,7 +1340,7 @@ class MailMail(models.Model):
                 [
                     ("mail_mail_id", "in", self.ids),
                     ("notification_type", "=", "email"),
-                    ("notification_status", "not in", ("sent", "canceled")),
+                    ("notification_status", "!=", "canceled"),
                 ]
             )
         )
@@ -1344,32 +1375,59 @@ class MailMail(models.Model):
                 mail.id,
                 mail.message_id,
             )
-            snapshot = mail._mds_snapshot(mail.attempt_count)
-            mail.write(
-                {
-                    "state": "exception",
-                    "failure_class": smtp_failure.UNKNOWN,
-                    "failure_type": "unknown",
-                    "failure_reason": reason,
-                    "scheduled_date": False,
-                    "sending_started_date": False,
-                    "sending_runner": False,
-                    "delivery_review_needed": True,
-                }
-            )
-            mail._mds_set_notifications(
-                {"notification_status": "exception", "failure_type": "unknown", "failure_reason": reason}
-            )
-            self.env["mail.delivery.log"]._log_attempt(
-                snapshot,
-                "failed",
-                failure_class=smtp_failure.UNKNOWN,
-                failure_reason=reason,
-                review_needed=True,
-            )
-            mail._mds_document_failed(snapshot, reason)
-            current_attempt.document = None
+            mail._mds_set_aside(mail._mds_snapshot(mail.attempt_count), reason)
         return stale
+
+    def _mds_set_aside_verdict_lost(self, exc, snapshot, attachment_lines):
+        """The whole message was sent, then the connection timed out or
+        dropped before the server's verdict: it may have been delivered."""
+        _failure_class, _code, reply = smtp_failure.classify(exc)
+        _logger.error(
+            "mail.mail %s (Message-Id %s): no reply from the server after the whole email was sent (%s): "
+            "set aside for review",
+            snapshot["mail_id"],
+            snapshot["message_id"],
+            reply,
+        )
+        reason = self.env._(
+            "The connection was lost after the whole email was handed to the mail server, before the server "
+            "confirmed it: the server may have accepted it. Check with the recipient before retrying, or it "
+            "may arrive twice."
+        )
+        self._mds_set_aside(snapshot, reason, reply=reply, attachment_lines=attachment_lines)
+
+    def _mds_set_aside(self, snapshot, reason, reply=False, attachment_lines=None):
+        """Failed, flagged for review, never retried by itself: the server
+        may have taken the mail (an interrupted send, a verdict lost)."""
+        mail = self.sudo().exists()
+        mail.write(
+            {
+                "state": "exception",
+                "failure_class": smtp_failure.UNKNOWN,
+                "failure_smtp_code": False,
+                "failure_smtp_reply": reply or False,
+                "failure_type": "unknown",
+                "failure_reason": reason,
+                "scheduled_date": False,
+                "sending_started_date": False,
+                "sending_runner": False,
+                "delivery_review_needed": True,
+            }
+        )
+        mail._mds_set_notifications(
+            {"notification_status": "exception", "failure_type": "unknown", "failure_reason": reason}
+        )
+        self.env["mail.delivery.log"]._log_attempt(
+            snapshot,
+            "failed",
+            attachments="\n".join(attachment_lines or []) or False,
+            failure_class=smtp_failure.UNKNOWN,
+            failure_smtp_reply=reply or False,
+            failure_reason=reason,
+            review_needed=True,
+        )
+        self._mds_document_failed(snapshot, reason)
+        current_attempt.document = None
 
     # ------------------------------------------------------------------
     # The document: only failures for good, and the success that follows

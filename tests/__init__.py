@@ -3,6 +3,7 @@
 from . import test_platform
 from . import test_smtp_failure
 from . import test_smtp_send
+from . import test_delivery_wire
 from . import test_retry_schedule
 from . import test_delivery_address
 from . import test_delivery_filename
@@ -22,3 +23,4 @@ from . import test_templates
 from . import test_bounce
 from . import test_mail_claim
 from . import test_mail_drain
+from . import test_stack_mail_tracking
