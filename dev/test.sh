@@ -56,6 +56,43 @@ grep -E " (ERROR|CRITICAL) " "$ARTIFACTS/odoo-tests.log" | head -50 >&2
 bold "odoo tests: $t_ran run, $t_passed passed, $t_failed failed, $t_skipped skipped"
 passed=$((passed + t_passed)) failed=$((failed + t_failed)) skipped=$((skipped + t_skipped))
 
+# 2b. The stacks: the outbox beside the mail addons people install with it
+#     (OCA's mail_tracking and mail_composer_cc_bcc from their published
+#     wheels, dev/oca_addons.sh; Odoo's mass_mailing), all on one database
+#     from the template: the stack tests (tag mds_stack) and the outbox
+#     guarantees (classification, backoff and give-up, review flag, one mail
+#     per recipient, journal, delivery state and activity, bounce, bulk
+#     retry). Skipped by a narrowed run (MDS_TEST_TAGS) unless
+#     MDS_STACK_TEST_TAGS is set.
+stack_modules="mail_tracking,mail_composer_cc_bcc,mass_mailing"
+stack_tags="${MDS_STACK_TEST_TAGS:-}"
+if [[ -z "$stack_tags" && -z "${MDS_TEST_TAGS:-}" ]]; then
+  stack_tags="mds_stack/mail_document_send"
+  for cls in TestMailRetry TestDeliveryState TestBounce TestBrokenConnection TestOdooTestSession; do
+    stack_tags="$stack_tags,/mail_document_send:$cls"
+  done
+fi
+if [[ -n "$stack_tags" ]]; then
+  stack_db="mds_stack_$$"
+  "$MDS_ROOT/dev/clone_db.sh" "$template" "$stack_db"
+  psql -qd "$stack_db" -c "DELETE FROM ir_config_parameter WHERE key IN ('report.url', 'web.base.url');
+    INSERT INTO ir_config_parameter (key, value) VALUES
+    ('report.url', 'http://127.0.0.1:$port'), ('web.base.url', 'http://127.0.0.1:$port');"
+  bold "odoo tests beside $stack_modules ($stack_tags) on database $stack_db (log: $ARTIFACTS/stack-tests.log)"
+  start=$(date +%s)
+  timeout -k 60 "${MDS_ODOO_TEST_TIMEOUT:-1800}" "$MDS_ROOT/dev/odoo" -d "$stack_db" \
+    -i "mail_document_send,$stack_modules" --test-enable --test-tags="$stack_tags" --stop-after-init \
+    --http-port="$port" --log-level=info --max-cron-threads=0 > "$ARTIFACTS/stack-tests.log" 2>&1
+  stack_status=$?
+  bold "stack tests took $(( $(date +%s) - start ))s"
+  read -r s_passed s_failed s_skipped s_ran < <("$MDS_VENV/bin/python" "$MDS_ROOT/dev/odoo_test_log.py" "$ARTIFACTS/stack-tests.log")
+  if [[ $stack_status != 0 && $s_failed == 0 ]]; then s_failed=1; fi
+  grep -E " (ERROR|CRITICAL) " "$ARTIFACTS/stack-tests.log" | head -50 >&2
+  bold "stack tests: $s_ran run, $s_passed passed, $s_failed failed, $s_skipped skipped"
+  passed=$((passed + s_passed)) failed=$((failed + s_failed)) skipped=$((skipped + s_skipped))
+  if [[ $s_failed == 0 ]]; then dropdb --if-exists "$stack_db"; rm -rf "$MDS_CACHE/data/filestore/$stack_db"; fi
+fi
+
 # French: every msgid the addon has now, exported from the test database
 # before it is dropped, is translated in i18n/fr.po (no fuzzy, placeholders
 # intact).

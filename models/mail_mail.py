@@ -702,15 +702,19 @@ class MailMail(models.Model):
     def _mds_wire_prepared(self, prepared, alias_domain_id, session):
         """A prepared mail made ready for the wire: built, given its SMTP
         envelope by stock's _prepare_email_message and, in the plain case,
-        serialized as smtplib's send_message would (smtp_send.flatten_plain)."""
+        serialized as smtplib's send_message would (smtp_send.flatten_plain).
+        Only smtplib's own connection is driven command by command: what
+        stands in for it (the session Odoo's test tools hand out) gets
+        send_message, as stock's send_email gives it."""
         message, mailer, lines = self._mds_build_prepared(prepared, alias_domain_id)
         smtp_from, smtp_to_list, message = mailer._prepare_email_message(message, session)
+        plain = isinstance(getattr(session, "__obj__", session), smtplib.SMTP)
         return {
             "message": message,
             "message_id": message["Message-Id"],
             "smtp_from": smtp_from,
             "smtp_to_list": smtp_to_list,
-            "flat": smtp_send.flatten_plain(message, smtp_from, smtp_to_list),
+            "flat": smtp_send.flatten_plain(message, smtp_from, smtp_to_list) if plain else None,
             "lines": lines,
         }
 
@@ -973,6 +977,8 @@ class MailMail(models.Model):
                     error = exc
             failed = seen.failure()
             lines = disarm_attempt()
+            if failed is not None and error is None:
+                self._mds_tell_hooks_it_failed(failed.exception)
             if failed is not None or error is not None:
                 session = self._mds_after_failed_exchange(
                     failed.exception if failed is not None else error, failed, snapshot, lines, session
@@ -993,6 +999,17 @@ class MailMail(models.Model):
             current_attempt.stock_failure_type = None
             current_attempt.document = None
         return session
+
+    def _mds_tell_hooks_it_failed(self, exc):
+        """An addon above send_email caught the exception: stock's _send
+        then told every _postprocess_sent_message (mass_mailing's traces,
+        the notifications) that the mail was sent. Tell them the server's
+        word. Not a failure type that makes stock delete the mail."""
+        failure_class, code, reply = smtp_failure.classify(exc)
+        failure_type = self._mds_stock_failure_type(failure_class, code)
+        if failure_type in ("mail_email_invalid", "mail_email_missing"):
+            failure_type = "unknown"
+        self._postprocess_sent_message(success_pids=[], failure_reason=reply, failure_type=failure_type)
 
     def _mds_after_failed_exchange(self, exc, exchange, snapshot, lines, session):
         """A failed attempt recorded; returns the session the next mail may
