@@ -26,6 +26,12 @@ def disarm_attempt():
     return lines
 
 
+def _one_line_each(addresses):
+    if isinstance(addresses, str):
+        return one_line(addresses)
+    return [one_line(address) for address in addresses or []]
+
+
 class IrMailServer(models.Model):
     _inherit = "ir.mail_server"
 
@@ -65,9 +71,9 @@ class IrMailServer(models.Model):
         # stock 18: a partner named "Evil\r\nBcc: x@..." put a Bcc line on
         # the wire). Whatever the checks before a send let through.
         subject, email_from, reply_to = one_line(subject), one_line(email_from), one_line(reply_to)
-        email_to = [one_line(address) for address in email_to or []]
-        email_cc = [one_line(address) for address in email_cc or []]
-        email_bcc = [one_line(address) for address in email_bcc or []]
+        # A list, or one string as stock also takes it (mail_composer_cc_bcc
+        # passes its Cc so): a string is not split into characters.
+        email_to, email_cc, email_bcc = (_one_line_each(value) for value in (email_to, email_cc, email_bcc))
         attachments = [(attachment_name(name), data, *rest) for name, data, *rest in attachments or []]
         if getattr(current_attempt, "armed", False):
             current_attempt.attachment_lines = [

@@ -26,4 +26,5 @@ from . import test_mail_claim
 from . import test_mail_drain
 from . import test_stack_mail_tracking
 from . import test_odoo_test_session
+from . import test_build_email
 from . import test_stack_mass_mailing
