@@ -1,5 +1,6 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
 import functools
 import logging
 import smtplib
@@ -67,9 +68,30 @@ class _StockFailureLogFilter(logging.Filter):
         )
 
 
-_stock_logger = logging.getLogger("odoo.addons.mail.models.mail_mail")
-if not any(isinstance(flt, _StockFailureLogFilter) for flt in _stock_logger.filters):
-    _stock_logger.addFilter(_StockFailureLogFilter())
+_STOCK_LOGGER = "odoo.addons.mail.models.mail_mail"
+_stock_failure_filter = _StockFailureLogFilter()
+_stock_filter_users = [0]
+_stock_filter_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _stock_failure_log_muted():
+    """Stock's failure log of the current thread's mail left out while its
+    _send runs for this addon (the addon logs the outcome itself). The
+    filter is on stock's logger only while some thread is in here: nothing
+    is installed at import."""
+    logger = logging.getLogger(_STOCK_LOGGER)
+    with _stock_filter_lock:
+        _stock_filter_users[0] += 1
+        if _stock_filter_users[0] == 1:
+            logger.addFilter(_stock_failure_filter)
+    try:
+        yield
+    finally:
+        with _stock_filter_lock:
+            _stock_filter_users[0] -= 1
+            if not _stock_filter_users[0]:
+                logger.removeFilter(_stock_failure_filter)
 
 
 #: Modules whose overrides the fast lane knows (it stands in for them).
@@ -964,13 +986,14 @@ class MailMail(models.Model):
                     # The stock _send, for this one mail: called from a helper of
                     # our _send on purpose.
                     # pylint: disable=super-method-mismatch
-                    super(MailMail, self.with_context(**{_STOCK_SEND_KEY: True}))._send(
-                        auto_commit=False,
-                        raise_exception=True,
-                        smtp_session=session,
-                        alias_domain_id=alias_domain_id,
-                        mail_server=mail_server,
-                    )
+                    with _stock_failure_log_muted():
+                        super(MailMail, self.with_context(**{_STOCK_SEND_KEY: True}))._send(
+                            auto_commit=False,
+                            raise_exception=True,
+                            smtp_session=session,
+                            alias_domain_id=alias_domain_id,
+                            mail_server=mail_server,
+                        )
                 except (MemoryError, psycopg2.Error):
                     raise
                 except Exception as exc:  # noqa: BLE001
