@@ -1,6 +1,6 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import threading
+import contextvars
 
 from odoo import api, models
 
@@ -8,11 +8,37 @@ from ..delivery import wire
 from ..delivery.attempt import attachment_line
 from ..delivery.header import attachment_name, one_line
 
-#: What build_email put in the message of the attempt the current thread is
-#: making: mail.mail._send arms it (`armed`), build_email fills it. Stock 18
-#: does not pass the attachments as put in the message back to mail.mail.
-#: (What the server answered is on the connection: delivery/wire.py.)
-current_attempt = threading.local()
+
+class _AttemptContext:
+    """The attempt under way in the current context: attributes kept in one
+    contextvars variable owned by this module (a thread, the queue's or a
+    request's, has a context of its own), not in a thread-local.
+    mail.mail's send arms it and keeps the batch's memo and deferred deletes
+    there; build_email records the attachments as put in the message (stock
+    18 does not pass them back to mail.mail). What the server answered is on
+    the connection: delivery/wire.py."""
+
+    _state = contextvars.ContextVar("mail_document_send_attempt")
+
+    def _values(self):
+        try:
+            return self._state.get()
+        except LookupError:
+            values = {}
+            self._state.set(values)
+            return values
+
+    def __getattr__(self, name):
+        try:
+            return self._values()[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        self._values()[name] = value
+
+
+current_attempt = _AttemptContext()
 
 
 def arm_attempt():
