@@ -1,6 +1,5 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import contextlib
 import functools
 import logging
 import smtplib
@@ -17,6 +16,10 @@ from odoo.modules.registry import Registry
 from ..delivery import attempt as attempt_rules
 from ..delivery import smtp_failure, smtp_send, wire
 from ..delivery.attempt import attachment_line
+from ..outbox import session as outbox_session
+from ..outbox.lane import FastLane
+from ..outbox.lane import stock_send_hooks_only as _stock_send_hooks_only
+from ..outbox.stock_log import stock_failure_log_muted
 from .ir_mail_server import arm_attempt, current_attempt, disarm_attempt
 from .mail_delivery_state_mixin import DOCUMENT_MESSAGE_TYPES, FAILED_ACTIVITY_XMLID
 
@@ -40,8 +43,6 @@ _QUEUE_KEY = "mail_document_send_queue_run"
 _CLAIM_TRIES = 5
 #: Sent auto-delete mails deleted together, once their outcomes are committed.
 _DELETE_CHUNK = 100
-#: Mails read and prepared together by the fast lane (_mds_prepare_lane).
-_LANE_CHUNK = 50
 #: Stock failure types a mail.notification accepts (mail_notification.py:39).
 _NOTIFICATION_FAILURE_TYPES = (
     "unknown",
@@ -51,142 +52,6 @@ _NOTIFICATION_FAILURE_TYPES = (
     "mail_from_missing",
     "mail_smtp",
 )
-
-# Stock _send logs every failure at ERROR with a traceback, a 451 that will be
-# retried in 5 minutes included: an administrator reads it as a bug. While
-# this addon owns the outcome of the mail, it logs it once itself: a WARNING
-# while a retry is scheduled, an ERROR when the mail fails for good.
-_STOCK_FAILURE_MSG = "failed sending mail (id: %s) due to %s"
-
-
-class _StockFailureLogFilter(logging.Filter):
-    def filter(self, record):
-        return not (
-            record.msg == _STOCK_FAILURE_MSG
-            and record.args
-            and record.args[0] == getattr(current_attempt, "mail_id", None)
-        )
-
-
-_STOCK_LOGGER = "odoo.addons.mail.models.mail_mail"
-_stock_failure_filter = _StockFailureLogFilter()
-_stock_filter_users = [0]
-_stock_filter_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _stock_failure_log_muted():
-    """Stock's failure log of the current thread's mail left out while its
-    _send runs for this addon (the addon logs the outcome itself). The
-    filter is on stock's logger only while some thread is in here: nothing
-    is installed at import."""
-    logger = logging.getLogger(_STOCK_LOGGER)
-    with _stock_filter_lock:
-        _stock_filter_users[0] += 1
-        if _stock_filter_users[0] == 1:
-            logger.addFilter(_stock_failure_filter)
-    try:
-        yield
-    finally:
-        with _stock_filter_lock:
-            _stock_filter_users[0] -= 1
-            if not _stock_filter_users[0]:
-                logger.removeFilter(_stock_failure_filter)
-
-
-#: Modules whose overrides the fast lane knows (it stands in for them).
-_FAST_LANE_KNOWN_MODULES = (
-    "odoo.models",
-    "odoo.addons.base.",
-    "odoo.addons.mail.",
-    "odoo.addons.mail_document_send.",
-)
-#: What the fast lane does instead of calling it: on mail.mail, a sent
-#: mail's bookkeeping; on ir.mail_server, the exchange with the server.
-_FAST_LANE_BYPASSED = (
-    "_send",
-    "_postprocess_sent_message",
-    "write",
-    "send_email",
-)
-
-
-def _stock_send_hooks_only(cls):
-    """Whether what the fast lane bypasses is only extended by the modules
-    it knows. Another addon extending it (mass_mailing's traces, a module
-    logging send_email) keeps every mail on the stock path. Known per
-    registry class (rebuilt with the registry)."""
-    known = cls.__dict__.get("_mds_fast_lane_ok")
-    if known is None:
-        mail_server_class = cls.pool["ir.mail_server"] if getattr(cls, "pool", None) else object
-        known = not any(
-            name in klass.__dict__ and not (klass.__module__ or "").startswith(_FAST_LANE_KNOWN_MODULES)
-            for klass in (*cls.__mro__, *mail_server_class.__mro__)
-            for name in _FAST_LANE_BYPASSED
-        )
-        cls._mds_fast_lane_ok = known
-    return known
-
-
-class _FastLane:
-    """The batch's plain mails read and prepared by chunks
-    (mail.mail._mds_prepare_lane); each one built while the previous one is
-    with the server (build_next)."""
-
-    def __init__(self, mails, mail_server, alias_domain_id):
-        self.mails, self.mail_server, self.alias_domain_id = mails, mail_server, alias_domain_id
-        self.prepared = {}
-
-    def take(self, mail, pending, before_claim):
-        """What was prepared for `mail`, just claimed, if the claim found it
-        unchanged since (`before_claim`: its write date then); None: the
-        stock path sends it, read afresh."""
-        entry = self.prepared.pop(mail.id, None)
-        if entry is None:
-            # Read after this mail's claim: its data is the claimed one; the
-            # chunk's others are checked at their claim.
-            chunk = self.mails.browse([mail.id] + pending[: _LANE_CHUNK - 1])
-            self.prepared = chunk._mds_prepare_lane(self.mail_server)
-            return self.prepared.pop(mail.id, None)
-        return entry if entry["write_date"] == before_claim else None
-
-    def build_next(self, pending, session):
-        """While the server digests a mail: the next one read (with its
-        chunk), built and serialized, ready for its claim. What fails here
-        is left to the stock path, which records it."""
-        if not pending:
-            return
-        following_id = pending[0]
-        if following_id not in self.prepared:
-            self.prepared = self.mails.browse(pending[:_LANE_CHUNK])._mds_prepare_lane(self.mail_server)
-        following = self.prepared.get(following_id)
-        if following is not None and "wire" not in following:
-            try:
-                following["wire"] = self.mails.browse(following_id)._mds_wire_prepared(
-                    following, self.alias_domain_id, session
-                )
-            except Exception:  # noqa: BLE001
-                self.prepared.pop(following_id, None)
-
-
-def _session_after_failure(session, smtp_code):
-    """The session the next mail may use after a failed attempt (None: it
-    was closed). Odoo 18 hands out its wrapper of the smtplib connection,
-    which does not show the socket: read on the connection itself."""
-    if session is None:
-        return None
-    sock = getattr(getattr(session, "__obj__", session), "sock", None)
-    if attempt_rules.session_usable(smtp_code, sock):
-        return session
-    _close_smtp_session(session)
-    return None
-
-
-def _close_smtp_session(session):
-    try:
-        session.quit()
-    except Exception:  # noqa: BLE001 pylint: disable=broad-except
-        session.close()
 
 
 class MailMail(models.Model):
@@ -469,7 +334,7 @@ class MailMail(models.Model):
         # `seen`: what each claim found (write date, attempt number).
         seen = {}
         lane = (
-            _FastLane(self, mail_server, alias_domain_id)
+            FastLane(self, mail_server, alias_domain_id)
             if connect_error is None and _stock_send_hooks_only(type(self))
             else None
         )
@@ -541,7 +406,7 @@ class MailMail(models.Model):
             current_attempt.deferred_deletes, current_attempt.batch_memo = outer
             for own in own_sessions:
                 if own is not None:
-                    _close_smtp_session(own)
+                    outbox_session.close(own)
         if post_send_callback:
             post_send_callback(self.ids)
         return True
@@ -986,7 +851,7 @@ class MailMail(models.Model):
                     # The stock _send, for this one mail: called from a helper of
                     # our _send on purpose.
                     # pylint: disable=super-method-mismatch
-                    with _stock_failure_log_muted():
+                    with stock_failure_log_muted(self.id):
                         super(MailMail, self.with_context(**{_STOCK_SEND_KEY: True}))._send(
                             auto_commit=False,
                             raise_exception=True,
@@ -1044,7 +909,7 @@ class MailMail(models.Model):
             lines = self._mds_attachment_lines()
         after_end = exchange is not None and exchange.stage == wire.AFTER_END
         code = self._mds_record_failure(exc, snapshot, lines, after_end=after_end)
-        return _session_after_failure(session, code)
+        return outbox_session.after_failure(session, code)
 
     def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
         mail_id = getattr(current_attempt, "mail_id", None)
