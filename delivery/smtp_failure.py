@@ -122,3 +122,15 @@ def classify(exception):
     if MISSING_SERVER in text:
         return CONFIGURATION, None, text
     return UNKNOWN, None, text
+
+
+def verdict_lost(exception, after_end):
+    """Whether a failure left the sender without the server's verdict on a
+    message it received whole: the connection timed out or was dropped
+    (no SMTP code) after the message's final dot was sent (`after_end`).
+    The server may have taken it: sending it again could deliver it twice.
+    Before the final dot, or with a reply code, the outcome is known."""
+    if not after_end or exception is None:
+        return False
+    _failure_class, code, _reply = classify(exception)
+    return code is None

@@ -68,6 +68,8 @@ if [[ ! -f "$MDS_TOOLS_VENV/.complete" ]]; then
   touch "$MDS_TOOLS_VENV/.complete"
 fi
 
+"$MDS_ROOT/dev/oca_addons.sh" >/dev/null
+
 mkdir -p "$MDS_ADDONS"
 ln -sfn "$MDS_ROOT" "$MDS_ADDONS/mail_document_send"
 

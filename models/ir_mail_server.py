@@ -1,51 +1,74 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import threading
+import contextvars
 
 from odoo import api, models
 
+from ..delivery import wire
 from ..delivery.attempt import attachment_line
 from ..delivery.header import attachment_name, one_line
 
-#: What the SMTP layer saw of the attempt the current thread is making:
-#: mail.mail._send arms it (`armed`), build_email and send_email fill it.
-#: Stock 18 passes neither the attachments as put in the message nor the
-#: refused recipients of send_message() back to mail.mail.
-current_attempt = threading.local()
+
+class _AttemptContext:
+    """The attempt under way in the current context: attributes kept in one
+    contextvars variable owned by this module (a thread, the queue's or a
+    request's, has a context of its own), not in a thread-local.
+    mail.mail's send arms it and keeps the batch's memo and deferred deletes
+    there; build_email records the attachments as put in the message (stock
+    18 does not pass them back to mail.mail). What the server answered is on
+    the connection: delivery/wire.py."""
+
+    _state = contextvars.ContextVar("mail_document_send_attempt")
+
+    def _values(self):
+        try:
+            return self._state.get()
+        except LookupError:
+            values = {}
+            self._state.set(values)
+            return values
+
+    def __getattr__(self, name):
+        try:
+            return self._values()[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        self._values()[name] = value
+
+
+current_attempt = _AttemptContext()
 
 
 def arm_attempt():
     current_attempt.armed = True
     current_attempt.attachment_lines = None
-    current_attempt.refused = {}
 
 
 def disarm_attempt():
     current_attempt.armed = False
-    lines, refused = current_attempt.attachment_lines, current_attempt.refused
-    current_attempt.attachment_lines, current_attempt.refused = None, {}
-    return lines, refused
+    lines, current_attempt.attachment_lines = current_attempt.attachment_lines, None
+    return lines
 
 
-class _RefusalRecorder:
-    """Wraps an SMTP session to keep what send_message() returns: the
-    recipients the server refused while accepting the others."""
-
-    def __init__(self, session):
-        self._session = session
-
-    def __getattr__(self, name):
-        return getattr(self._session, name)
-
-    def send_message(self, *args, **kwargs):
-        refused = self._session.send_message(*args, **kwargs)
-        if refused and getattr(current_attempt, "armed", False):
-            current_attempt.refused.update(refused)
-        return refused
+def _one_line_each(addresses):
+    if isinstance(addresses, str):
+        return one_line(addresses)
+    return [one_line(address) for address in addresses or []]
 
 
 class IrMailServer(models.Model):
     _inherit = "ir.mail_server"
+
+    def connect(self, *args, **kwargs):
+        # What the server answers is recorded on the connection itself
+        # (delivery/wire.py), below any addon's override of send_email that
+        # may catch the exception and return as if the mail had left.
+        connection = super().connect(*args, **kwargs)
+        if connection is not None:
+            wire.observe(getattr(connection, "__obj__", connection))
+        return connection
 
     @api.model
     def build_email(
@@ -74,9 +97,9 @@ class IrMailServer(models.Model):
         # stock 18: a partner named "Evil\r\nBcc: x@..." put a Bcc line on
         # the wire). Whatever the checks before a send let through.
         subject, email_from, reply_to = one_line(subject), one_line(email_from), one_line(reply_to)
-        email_to = [one_line(address) for address in email_to or []]
-        email_cc = [one_line(address) for address in email_cc or []]
-        email_bcc = [one_line(address) for address in email_bcc or []]
+        # A list, or one string as stock also takes it (mail_composer_cc_bcc
+        # passes its Cc so): a string is not split into characters.
+        email_to, email_cc, email_bcc = (_one_line_each(value) for value in (email_to, email_cc, email_bcc))
         attachments = [(attachment_name(name), data, *rest) for name, data, *rest in attachments or []]
         if getattr(current_attempt, "armed", False):
             current_attempt.attachment_lines = [
@@ -128,34 +151,3 @@ class IrMailServer(models.Model):
     @api.model
     def _get_default_from_address(self):
         return self._mds_batch_memo(("from_address", self.env.company.id), super()._get_default_from_address)
-
-    @api.model
-    def send_email(
-        self,
-        message,
-        mail_server_id=None,
-        smtp_server=None,
-        smtp_port=None,
-        smtp_user=None,
-        smtp_password=None,
-        smtp_encryption=None,
-        smtp_ssl_certificate=None,
-        smtp_ssl_private_key=None,
-        smtp_debug=False,
-        smtp_session=None,
-    ):
-        if smtp_session is not None and getattr(current_attempt, "armed", False):
-            smtp_session = _RefusalRecorder(smtp_session)
-        return super().send_email(
-            message,
-            mail_server_id=mail_server_id,
-            smtp_server=smtp_server,
-            smtp_port=smtp_port,
-            smtp_user=smtp_user,
-            smtp_password=smtp_password,
-            smtp_encryption=smtp_encryption,
-            smtp_ssl_certificate=smtp_ssl_certificate,
-            smtp_ssl_private_key=smtp_ssl_private_key,
-            smtp_debug=smtp_debug,
-            smtp_session=smtp_session,
-        )

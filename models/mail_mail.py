@@ -14,8 +14,12 @@ from odoo.exceptions import AccessError
 from odoo.modules.registry import Registry
 
 from ..delivery import attempt as attempt_rules
-from ..delivery import smtp_failure, smtp_send
+from ..delivery import smtp_failure, smtp_send, wire
 from ..delivery.attempt import attachment_line
+from ..outbox import session as outbox_session
+from ..outbox.lane import FastLane
+from ..outbox.lane import stock_send_hooks_only as _stock_send_hooks_only
+from ..outbox.stock_log import stock_failure_log_muted
 from .ir_mail_server import arm_attempt, current_attempt, disarm_attempt
 from .mail_delivery_state_mixin import DOCUMENT_MESSAGE_TYPES, FAILED_ACTIVITY_XMLID
 
@@ -39,8 +43,6 @@ _QUEUE_KEY = "mail_document_send_queue_run"
 _CLAIM_TRIES = 5
 #: Sent auto-delete mails deleted together, once their outcomes are committed.
 _DELETE_CHUNK = 100
-#: Mails read and prepared together by the fast lane (_mds_prepare_lane).
-_LANE_CHUNK = 50
 #: Stock failure types a mail.notification accepts (mail_notification.py:39).
 _NOTIFICATION_FAILURE_TYPES = (
     "unknown",
@@ -50,121 +52,6 @@ _NOTIFICATION_FAILURE_TYPES = (
     "mail_from_missing",
     "mail_smtp",
 )
-
-# Stock _send logs every failure at ERROR with a traceback, a 451 that will be
-# retried in 5 minutes included: an administrator reads it as a bug. While
-# this addon owns the outcome of the mail, it logs it once itself: a WARNING
-# while a retry is scheduled, an ERROR when the mail fails for good.
-_STOCK_FAILURE_MSG = "failed sending mail (id: %s) due to %s"
-
-
-class _StockFailureLogFilter(logging.Filter):
-    def filter(self, record):
-        return not (
-            record.msg == _STOCK_FAILURE_MSG
-            and record.args
-            and record.args[0] == getattr(current_attempt, "mail_id", None)
-        )
-
-
-_stock_logger = logging.getLogger("odoo.addons.mail.models.mail_mail")
-if not any(isinstance(flt, _StockFailureLogFilter) for flt in _stock_logger.filters):
-    _stock_logger.addFilter(_StockFailureLogFilter())
-
-
-#: Modules whose overrides the fast lane knows (it stands in for them).
-_FAST_LANE_KNOWN_MODULES = (
-    "odoo.models",
-    "odoo.addons.base.",
-    "odoo.addons.mail.",
-    "odoo.addons.mail_document_send.",
-)
-#: What the fast lane does instead of calling it: on mail.mail, a sent
-#: mail's bookkeeping; on ir.mail_server, the exchange with the server.
-_FAST_LANE_BYPASSED = (
-    "_send",
-    "_postprocess_sent_message",
-    "write",
-    "send_email",
-)
-
-
-def _stock_send_hooks_only(cls):
-    """Whether what the fast lane bypasses is only extended by the modules
-    it knows. Another addon extending it (mass_mailing's traces, a module
-    logging send_email) keeps every mail on the stock path. Known per
-    registry class (rebuilt with the registry)."""
-    known = cls.__dict__.get("_mds_fast_lane_ok")
-    if known is None:
-        mail_server_class = cls.pool["ir.mail_server"] if getattr(cls, "pool", None) else object
-        known = not any(
-            name in klass.__dict__ and not (klass.__module__ or "").startswith(_FAST_LANE_KNOWN_MODULES)
-            for klass in (*cls.__mro__, *mail_server_class.__mro__)
-            for name in _FAST_LANE_BYPASSED
-        )
-        cls._mds_fast_lane_ok = known
-    return known
-
-
-class _FastLane:
-    """The batch's plain mails read and prepared by chunks
-    (mail.mail._mds_prepare_lane); each one built while the previous one is
-    with the server (build_next)."""
-
-    def __init__(self, mails, mail_server, alias_domain_id):
-        self.mails, self.mail_server, self.alias_domain_id = mails, mail_server, alias_domain_id
-        self.prepared = {}
-
-    def take(self, mail, pending, before_claim):
-        """What was prepared for `mail`, just claimed, if the claim found it
-        unchanged since (`before_claim`: its write date then); None: the
-        stock path sends it, read afresh."""
-        entry = self.prepared.pop(mail.id, None)
-        if entry is None:
-            # Read after this mail's claim: its data is the claimed one; the
-            # chunk's others are checked at their claim.
-            chunk = self.mails.browse([mail.id] + pending[: _LANE_CHUNK - 1])
-            self.prepared = chunk._mds_prepare_lane(self.mail_server)
-            return self.prepared.pop(mail.id, None)
-        return entry if entry["write_date"] == before_claim else None
-
-    def build_next(self, pending, session):
-        """While the server digests a mail: the next one read (with its
-        chunk), built and serialized, ready for its claim. What fails here
-        is left to the stock path, which records it."""
-        if not pending:
-            return
-        following_id = pending[0]
-        if following_id not in self.prepared:
-            self.prepared = self.mails.browse(pending[:_LANE_CHUNK])._mds_prepare_lane(self.mail_server)
-        following = self.prepared.get(following_id)
-        if following is not None and "wire" not in following:
-            try:
-                following["wire"] = self.mails.browse(following_id)._mds_wire_prepared(
-                    following, self.alias_domain_id, session
-                )
-            except Exception:  # noqa: BLE001
-                self.prepared.pop(following_id, None)
-
-
-def _session_after_failure(session, smtp_code):
-    """The session the next mail may use after a failed attempt (None: it
-    was closed). Odoo 18 hands out its wrapper of the smtplib connection,
-    which does not show the socket: read on the connection itself."""
-    if session is None:
-        return None
-    sock = getattr(getattr(session, "__obj__", session), "sock", None)
-    if attempt_rules.session_usable(smtp_code, sock):
-        return session
-    _close_smtp_session(session)
-    return None
-
-
-def _close_smtp_session(session):
-    try:
-        session.quit()
-    except Exception:  # noqa: BLE001 pylint: disable=broad-except
-        session.close()
 
 
 class MailMail(models.Model):
@@ -447,7 +334,7 @@ class MailMail(models.Model):
         # `seen`: what each claim found (write date, attempt number).
         seen = {}
         lane = (
-            _FastLane(self, mail_server, alias_domain_id)
+            FastLane(self, mail_server, alias_domain_id)
             if connect_error is None and _stock_send_hooks_only(type(self))
             else None
         )
@@ -519,7 +406,7 @@ class MailMail(models.Model):
             current_attempt.deferred_deletes, current_attempt.batch_memo = outer
             for own in own_sessions:
                 if own is not None:
-                    _close_smtp_session(own)
+                    outbox_session.close(own)
         if post_send_callback:
             post_send_callback(self.ids)
         return True
@@ -653,7 +540,7 @@ class MailMail(models.Model):
         and nothing else needs it first, else None: recorded)."""
         snapshot = dict(prepared["snapshot"], attempt=attempt, runner=attempt_rules.runner_id())
         try:
-            wire = prepared.pop("wire", None) or self._mds_wire_prepared(prepared, alias_domain_id, session)
+            built = prepared.pop("wire", None) or self._mds_wire_prepared(prepared, alias_domain_id, session)
         except (MemoryError, psycopg2.Error):
             raise
         except Exception:  # noqa: BLE001
@@ -664,18 +551,18 @@ class MailMail(models.Model):
                 self._mds_send_one(session, None, auto_commit, raise_exception, alias_domain_id, mail_server),
                 None,
             )
-        message_id, lines = wire["message_id"], wire["lines"]
-        refused = {}
+        message_id, lines = built["message_id"], built["lines"]
+        refused, seen = {}, wire.Attempt()
         try:
-            # Stock's send_email does not send in a test run but for the
-            # tests that lift the flag (tests/common.py real_smtp_delivery).
-            if not odoo_modules.module.current_test:
-                refused = self._mds_smtp_exchange(session, wire, while_sending)
+            with wire.attempt(seen):
+                # Stock's send_email does not send in a test run but for the
+                # tests that lift the flag (tests/common.py real_smtp_delivery).
+                if not odoo_modules.module.current_test:
+                    refused = self._mds_smtp_exchange(session, built, while_sending)
         except (MemoryError, psycopg2.Error):
             raise
         except Exception as exc:  # noqa: BLE001
-            code = self._mds_record_failure(exc, snapshot, lines)
-            session = _session_after_failure(session, code)
+            session = self._mds_after_failed_exchange(exc, seen.failure(), snapshot, lines, session)
             if raise_exception:
                 raise
             return session, None
@@ -702,39 +589,49 @@ class MailMail(models.Model):
     def _mds_wire_prepared(self, prepared, alias_domain_id, session):
         """A prepared mail made ready for the wire: built, given its SMTP
         envelope by stock's _prepare_email_message and, in the plain case,
-        serialized as smtplib's send_message would (smtp_send.flatten_plain)."""
+        serialized as smtplib's send_message would (smtp_send.flatten_plain).
+        Only smtplib's own connection is driven command by command: what
+        stands in for it (the session Odoo's test tools hand out) gets
+        send_message, as stock's send_email gives it."""
         message, mailer, lines = self._mds_build_prepared(prepared, alias_domain_id)
         smtp_from, smtp_to_list, message = mailer._prepare_email_message(message, session)
+        plain = isinstance(getattr(session, "__obj__", session), smtplib.SMTP)
         return {
             "message": message,
             "message_id": message["Message-Id"],
             "smtp_from": smtp_from,
             "smtp_to_list": smtp_to_list,
-            "flat": smtp_send.flatten_plain(message, smtp_from, smtp_to_list),
+            "flat": smtp_send.flatten_plain(message, smtp_from, smtp_to_list) if plain else None,
             "lines": lines,
         }
 
-    def _mds_smtp_exchange(self, session, wire, while_sending):
+    def _mds_smtp_exchange(self, session, built, while_sending):
         """send_email's exchange with the server: the message sent up to its
         last byte, `while_sending` run while the server digests it, then the
         server's verdict (delivery/smtp_send.py); smtplib's send_message
         in the unusual case (smtp_send.flatten_plain). A refusal is wrapped
         as send_email wraps it. Returns the recipients the server refused
         while taking the mail."""
+        connection = getattr(session, "__obj__", session)
         try:
-            refused, verdict = {}, None
-            if wire["flat"] is None:
-                refused = session.send_message(wire["message"], wire["smtp_from"], wire["smtp_to_list"])
-            else:
-                verdict = smtp_send.send_until_verdict(
-                    session, wire["smtp_from"], wire["smtp_to_list"], wire["flat"]
-                )
-            if while_sending:
-                try:
-                    while_sending()
-                except Exception:  # noqa: BLE001
-                    _logger.info("Preparing the next mail failed: the stock path sends it", exc_info=True)
-            return verdict() if verdict else refused
+            with wire.exchange(connection) as record:
+                refused, verdict = {}, None
+                if built["flat"] is None:
+                    refused = session.send_message(
+                        built["message"], built["smtp_from"], built["smtp_to_list"]
+                    )
+                else:
+                    verdict = smtp_send.send_until_verdict(
+                        session, built["smtp_from"], built["smtp_to_list"], built["flat"]
+                    )
+                if while_sending:
+                    try:
+                        while_sending()
+                    except Exception:  # noqa: BLE001
+                        _logger.info("Preparing the next mail failed: the stock path sends it", exc_info=True)
+                refused = verdict() if verdict else refused
+                record.refused.update(refused or {})
+                return refused
         except smtplib.SMTPServerDisconnected:
             raise
         except Exception as exc:
@@ -936,53 +833,83 @@ class MailMail(models.Model):
         self, session, connect_error, auto_commit, raise_exception, alias_domain_id, mail_server
     ):
         """One attempt, its outcome recorded; returns the SMTP session the next
-        mail may use (None once it is broken)."""
+        mail may use (None once it is broken). The outcome is the server's,
+        as the connection recorded it (delivery/wire.py): an addon above
+        send_email that catches the exception does not make it a success."""
         # Claimed (_mds_claim): the attempt is counted and, with auto_commit,
         # on record before the server can accept the mail.
         snapshot = self._mds_snapshot(self.attempt_count)
         arm_attempt()
         current_attempt.mail_id = self.id
         current_attempt.stock_failure_type = None
+        error = None
         try:
-            if connect_error is not None:
-                raise connect_error
-            # The stock _send, for this one mail: called from a helper of our
-            # _send on purpose.
-            # pylint: disable=super-method-mismatch
-            super(MailMail, self.with_context(**{_STOCK_SEND_KEY: True}))._send(
-                auto_commit=False,
-                raise_exception=True,
-                smtp_session=session,
-                alias_domain_id=alias_domain_id,
-                mail_server=mail_server,
-            )
-        except (MemoryError, psycopg2.Error):
-            raise
-        except Exception as exc:  # noqa: BLE001
-            lines, _refused = disarm_attempt()
-            if lines is None:
-                # Failed before the message was built (no connection): the
-                # attachments as stored are those the attempt would have sent.
-                lines = self._mds_attachment_lines()
-            code = self._mds_record_failure(exc, snapshot, lines)
-            session = _session_after_failure(session, code)
-            if raise_exception:
-                raise
-        else:
-            lines, refused = disarm_attempt()
+            with wire.attempt() as seen:
+                try:
+                    if connect_error is not None:
+                        raise connect_error
+                    # The stock _send, for this one mail: called from a helper of
+                    # our _send on purpose.
+                    # pylint: disable=super-method-mismatch
+                    with stock_failure_log_muted(self.id):
+                        super(MailMail, self.with_context(**{_STOCK_SEND_KEY: True}))._send(
+                            auto_commit=False,
+                            raise_exception=True,
+                            smtp_session=session,
+                            alias_domain_id=alias_domain_id,
+                            mail_server=mail_server,
+                        )
+                except (MemoryError, psycopg2.Error):
+                    raise
+                except Exception as exc:  # noqa: BLE001
+                    error = exc
+            failed = seen.failure()
+            lines = disarm_attempt()
+            if failed is not None and error is None:
+                self._mds_tell_hooks_it_failed(failed.exception)
+            if failed is not None or error is not None:
+                session = self._mds_after_failed_exchange(
+                    failed.exception if failed is not None else error, failed, snapshot, lines, session
+                )
+                if raise_exception:
+                    raise error or failed.exception
+                return session
             stock_failure = current_attempt.stock_failure_type
             if stock_failure:
                 # Stock gives up without an exception when no recipient
                 # address is valid (and may have auto-deleted the mail).
                 self._mds_record_failure(None, snapshot, lines, stock_failure_type=stock_failure)
             else:
-                self._mds_record_success(snapshot, lines, refused)
+                self._mds_record_success(snapshot, lines, seen.refused())
         finally:
             disarm_attempt()
             current_attempt.mail_id = None
             current_attempt.stock_failure_type = None
             current_attempt.document = None
         return session
+
+    def _mds_tell_hooks_it_failed(self, exc):
+        """An addon above send_email caught the exception: stock's _send
+        then told every _postprocess_sent_message (mass_mailing's traces,
+        the notifications) that the mail was sent. Tell them the server's
+        word. Not a failure type that makes stock delete the mail."""
+        failure_class, code, reply = smtp_failure.classify(exc)
+        failure_type = self._mds_stock_failure_type(failure_class, code)
+        if failure_type in ("mail_email_invalid", "mail_email_missing"):
+            failure_type = "unknown"
+        self._postprocess_sent_message(success_pids=[], failure_reason=reply, failure_type=failure_type)
+
+    def _mds_after_failed_exchange(self, exc, exchange, snapshot, lines, session):
+        """A failed attempt recorded; returns the session the next mail may
+        use. `exchange`: what the connection saw (None: it failed before
+        any SMTP transaction, e.g. no connection)."""
+        if lines is None:
+            # Failed before the message was built (no connection): the
+            # attachments as stored are those the attempt would have sent.
+            lines = self._mds_attachment_lines()
+        after_end = exchange is not None and exchange.stage == wire.AFTER_END
+        code = self._mds_record_failure(exc, snapshot, lines, after_end=after_end)
+        return outbox_session.after_failure(session, code)
 
     def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
         mail_id = getattr(current_attempt, "mail_id", None)
@@ -1187,8 +1114,14 @@ class MailMail(models.Model):
             return "mail_smtp"
         return "unknown"
 
-    def _mds_record_failure(self, exc, snapshot, attachment_lines, stock_failure_type=None):
-        """Classify, schedule or fail for good, journal; returns the SMTP code."""
+    def _mds_record_failure(self, exc, snapshot, attachment_lines, stock_failure_type=None, after_end=False):
+        """Classify, schedule or fail for good, journal; returns the SMTP code.
+        `after_end`: the exception came once the whole message was sent: with
+        no verdict from the server (timeout, dropped connection) the mail may
+        have been taken, and is set aside for review, not retried blindly."""
+        if smtp_failure.verdict_lost(exc, after_end):
+            self._mds_set_aside_verdict_lost(exc, snapshot, attachment_lines)
+            return None
         if exc is None:
             failure_class, code, reply = smtp_failure.RECIPIENT, None, ""
         else:
@@ -1307,7 +1240,10 @@ class MailMail(models.Model):
 
     def _mds_set_notifications(self, values):
         """The chatter envelope of this mail's own recipients only: with one
-        mail per recipient, each keeps the outcome of its own mail."""
+        mail per recipient, each keeps the outcome of its own mail. Those
+        marked sent are included: stock marks them so when send_email
+        returned, which an addon catching the exception makes it do for a
+        mail the server refused."""
         if not self:
             return
         notifications = (
@@ -1317,7 +1253,7 @@ class MailMail(models.Model):
                 [
                     ("mail_mail_id", "in", self.ids),
                     ("notification_type", "=", "email"),
-                    ("notification_status", "not in", ("sent", "canceled")),
+                    ("notification_status", "!=", "canceled"),
                 ]
             )
         )
@@ -1349,39 +1285,71 @@ class MailMail(models.Model):
                 "server: it may or may not have been delivered. Check with the recipient before retrying."
             )
 
-        reason = interrupted(self.env)
         for mail in stale:
             _logger.error(
                 "mail.mail %s (Message-Id %s) was interrupted while being sent: set aside for review",
                 mail.id,
                 mail.message_id,
             )
-            snapshot = mail._mds_snapshot(mail.attempt_count)
-            mail.write(
-                {
-                    "state": "exception",
-                    "failure_class": smtp_failure.UNKNOWN,
-                    "failure_type": "unknown",
-                    "failure_reason": reason,
-                    "scheduled_date": False,
-                    "sending_started_date": False,
-                    "sending_runner": False,
-                    "delivery_review_needed": True,
-                }
-            )
-            mail._mds_set_notifications(
-                {"notification_status": "exception", "failure_type": "unknown", "failure_reason": reason}
-            )
-            self.env["mail.delivery.log"]._log_attempt(
-                snapshot,
-                "failed",
-                failure_class=smtp_failure.UNKNOWN,
-                failure_reason=reason,
-                review_needed=True,
-            )
-            mail._mds_document_failed(snapshot, interrupted)
-            current_attempt.document = None
+            mail._mds_set_aside(mail._mds_snapshot(mail.attempt_count), interrupted)
         return stale
+
+    def _mds_set_aside_verdict_lost(self, exc, snapshot, attachment_lines):
+        """The whole message was sent, then the connection timed out or
+        dropped before the server's verdict: it may have been delivered."""
+        _failure_class, _code, reply = smtp_failure.classify(exc)
+        _logger.error(
+            "mail.mail %s (Message-Id %s): no reply from the server after the whole email was sent (%s): "
+            "set aside for review",
+            snapshot["mail_id"],
+            snapshot["message_id"],
+            reply,
+        )
+
+        def verdict_lost(env):
+            return env._(
+                "The connection was lost after the whole email was handed to the mail server, before the "
+                "server confirmed it: the server may have accepted it. Check with the recipient before "
+                "retrying, or it may arrive twice."
+            )
+
+        self._mds_set_aside(snapshot, verdict_lost, reply=reply, attachment_lines=attachment_lines)
+
+    def _mds_set_aside(self, snapshot, reason_in, reply=False, attachment_lines=None):
+        """Failed, flagged for review, never retried by itself: the server
+        may have taken the mail (an interrupted send, a verdict lost).
+        `reason_in(env)` words it in that environment's language: the
+        document's note is written in its reader's."""
+        reason = reason_in(self.env)
+        mail = self.sudo().exists()
+        mail.write(
+            {
+                "state": "exception",
+                "failure_class": smtp_failure.UNKNOWN,
+                "failure_smtp_code": False,
+                "failure_smtp_reply": reply or False,
+                "failure_type": "unknown",
+                "failure_reason": reason,
+                "scheduled_date": False,
+                "sending_started_date": False,
+                "sending_runner": False,
+                "delivery_review_needed": True,
+            }
+        )
+        mail._mds_set_notifications(
+            {"notification_status": "exception", "failure_type": "unknown", "failure_reason": reason}
+        )
+        self.env["mail.delivery.log"]._log_attempt(
+            snapshot,
+            "failed",
+            attachments="\n".join(attachment_lines or []) or False,
+            failure_class=smtp_failure.UNKNOWN,
+            failure_smtp_reply=reply or False,
+            failure_reason=reason,
+            review_needed=True,
+        )
+        self._mds_document_failed(snapshot, reason_in)
+        current_attempt.document = None
 
     # ------------------------------------------------------------------
     # The document: only failures for good, and the success that follows

@@ -2,7 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from . import test_platform
 from . import test_smtp_failure
+from . import test_stock_pins
 from . import test_smtp_send
+from . import test_delivery_wire
 from . import test_retry_schedule
 from . import test_pdf_input
 from . import test_delivery_address
@@ -26,3 +28,7 @@ from . import test_mail_claim
 from . import test_mail_drain
 from . import test_install_log
 from . import test_pdf_reuse
+from . import test_stack_mail_tracking
+from . import test_odoo_test_session
+from . import test_build_email
+from . import test_stack_mass_mailing

@@ -32,6 +32,9 @@ STALL = "STALL"  # answer nothing for `stall_seconds`, then accept
 #: Keep the message, then answer nothing for `stall_seconds`, then "250": a
 #: sender that dies meanwhile has had its mail accepted without knowing it.
 ACCEPT_THEN_STALL = "ACCEPT_THEN_STALL"
+#: Keep the message, then close the connection without answering: the
+#: sender never learns that its mail was accepted.
+ACCEPT_THEN_DROP = "ACCEPT_THEN_DROP"
 
 
 def free_port(host="127.0.0.1"):
@@ -87,6 +90,13 @@ class _Handler:
 
     async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
         reply = self.server.recipient_replies.get(address.lower())
+        if reply == DROP:
+            # Before the message: the sender knows it was not taken.
+            smtp.transport.close()
+            return "421 4.4.2 connection dropped"
+        if reply == STALL:
+            await asyncio.sleep(self.server.stall_seconds)
+            reply = None
         if reply:
             return reply
         envelope.rcpt_tos.append(address)
@@ -104,11 +114,14 @@ class _Handler:
         if action == DROP:
             smtp.transport.close()
             return "421 4.4.2 connection dropped"
-        if action == ACCEPT_THEN_STALL:
+        if action in (ACCEPT_THEN_STALL, ACCEPT_THEN_DROP):
             with server.lock:
                 server.received.append(
                     ReceivedMail(envelope.mail_from, envelope.rcpt_tos, envelope.original_content)
                 )
+            if action == ACCEPT_THEN_DROP:
+                smtp.transport.close()
+                return "421 4.4.2 connection dropped"
             await asyncio.sleep(server.stall_seconds)
             return ACCEPT
         if action == STALL:
@@ -128,9 +141,10 @@ class ScriptedSmtpServer:
     """An SMTP server on 127.0.0.1 that accepts mail unless told otherwise.
 
     `script(*replies)` queues the answers to the next DATA commands: an SMTP
-    reply line ("451 4.3.0 Try again later"), DROP or STALL. Once the
-    queue is empty, messages are accepted. `refuse(address, reply)` answers
-    RCPT TO for that address with `reply`. `policy`, a callable returning
+    reply line ("451 4.3.0 Try again later"), DROP, STALL, ACCEPT_THEN_STALL
+    or ACCEPT_THEN_DROP. Once the queue is empty, messages are accepted.
+    `refuse(address, reply)` answers RCPT TO for that address with `reply`
+    (DROP or STALL there: before the message is sent). `policy`, a callable returning
     such an entry, answers when the script is empty (a random mix for the
     stress run). `data_log` keeps (Message-Id, answer) for every DATA.
     `pace_seconds` (default 0, off): each accepted message takes that long,

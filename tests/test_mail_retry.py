@@ -15,7 +15,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from .common import real_smtp_delivery
 from .outbox_common import MUTED, MailCase
-from .smtp_server import STALL, ScriptedSmtpServer, free_port
+from .smtp_server import ACCEPT_THEN_DROP, ACCEPT_THEN_STALL, STALL, ScriptedSmtpServer, free_port
 
 MINUTE = datetime.timedelta(minutes=1)
 # The test server asks for a password on a plain connection on purpose
@@ -195,16 +195,58 @@ class TestMailRetry(MailCase):
         self.assertIn("ConnectionRefusedError", mail.failure_smtp_reply)
         self.assertEqual(self.journal(mail.id).failure_class, "temporary")
 
-    def test_timeout_is_temporary(self):
-        self.smtp.stall_seconds = 2
+    def stalling_server(self, seconds=2):
+        self.smtp.stall_seconds = seconds
         self.addCleanup(setattr, self.smtp, "stall_seconds", 5)
+        return patch("odoo.addons.base.models.ir_mail_server.SMTP_TIMEOUT", 0.5)
+
+    def test_timeout_before_the_message_end_is_temporary(self):
+        """The server stalls on RCPT TO: the message never went out, the
+        retry cannot deliver it twice."""
         mail = self.make_mail()
-        self.smtp.script(STALL)
-        with patch("odoo.addons.base.models.ir_mail_server.SMTP_TIMEOUT", 0.5):
+        self.smtp.refuse("customer@example.com", STALL)
+        with self.stalling_server():
             self.send(mail)
         self.assertEqual((mail.state, mail.failure_class), ("outgoing", "temporary"))
-        # Let the stalled server finish before the next test resets it.
-        self.smtp.wait_for(1, timeout=5)
+        self.assertFalse(mail.delivery_review_needed)
+        self.assertTrue(mail.next_attempt_date)
+        self.assertFalse(self.smtp.received)
+
+    def assert_set_aside_for_review(self, mail):
+        """The server kept the message, the sender never got its verdict:
+        failed, flagged for review, journaled so, never sent again."""
+        self.assertEqual(len(self.smtp.wait_for(1, timeout=5)), 1)
+        self.assertEqual(
+            (mail.state, mail.failure_class, mail.delivery_review_needed), ("exception", "unknown", True)
+        )
+        self.assertFalse(mail.next_attempt_date)
+        self.assertFalse(mail.sending_started_date)
+        self.assertIn("may have accepted it", mail.failure_reason)
+        journal = self.journal(mail.id)
+        self.assertEqual(journal.mapped("state"), ["failed"])
+        self.assertTrue(journal.review_needed)
+        self.assertIn("may have accepted it", journal.failure_reason)
+        self.smtp.reset()
+        with freeze_time(fields.Datetime.now() + datetime.timedelta(days=1)):
+            self.process_queue()
+        self.assertFalse(self.smtp.attempts)
+        self.assertEqual(mail.state, "exception")
+
+    def test_timeout_after_the_whole_message_is_set_aside_for_review(self):
+        """The server keeps the whole message, then answers nothing until
+        the sender times out (its 250 comes too late): a live worker must
+        not send it again blindly."""
+        mail = self.make_mail()
+        self.smtp.script(ACCEPT_THEN_STALL)
+        with self.stalling_server():
+            self.process_queue(mail)
+        self.assert_set_aside_for_review(mail)
+
+    def test_dropped_after_the_whole_message_is_set_aside_for_review(self):
+        mail = self.make_mail()
+        self.smtp.script(ACCEPT_THEN_DROP)
+        self.send(mail)
+        self.assert_set_aside_for_review(mail)
 
     def test_tls_required_but_not_offered_is_configuration(self):
         record = self.mail_server.copy({"smtp_encryption": "starttls", "sequence": 50})
