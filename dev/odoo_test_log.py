@@ -7,9 +7,10 @@ Odoo 18 ends a test run with one line "F failed, E error(s) of N tests when
 loading database 'db'" and logs each skipped test as "skipped <test> :
 <reason>". Besides the failed tests, the run fails once (one failed check in
 all, whatever their number) when the log holds any other ERROR or CRITICAL
-record (a traceback at install, an error logged outside an assertion) or a
-WARNING record that names the addon, one of its models or one of the fields
-it adds.
+record (a traceback at install, an error logged outside an assertion), a
+WARNING record of the install that names the addon, one of its models or one
+of the fields it adds, or a WARNING record of the tests that the addon logs
+or that names it.
 
 A log record is its first line and every line after it that does not start a
 new record: Odoo writes a view's error context, a traceback or a long message
@@ -88,15 +89,24 @@ def _is_addon_record(record_text, identifiers):
     return bool(identifiers & words) or ADDON in record_text
 
 
-def is_stray(level, logger, text, identifiers):
-    """`text` is the whole record: its first line and its continuation lines."""
-    if logger == "odoo.tests.result" or ".tests." in logger or logger.endswith(".tests"):
-        return False
-    if text.startswith(ALREADY_COUNTED):
+def _is_test_logger(logger):
+    return logger == "odoo.tests.result" or ".tests." in logger or logger.endswith(".tests")
+
+
+def is_stray(level, logger, text, identifiers, testing=False):
+    """`text` is the whole record: its first line and its continuation lines.
+    Once the tests run (`testing`), a warning counts only when the addon
+    itself logs it or names itself: the tests provoke warnings on purpose
+    (an access refused over XML-RPC names the addon's model)."""
+    if _is_test_logger(logger) or text.startswith(ALREADY_COUNTED):
         return False
     if level in ("ERROR", "CRITICAL"):
         return True
-    return level == "WARNING" and _is_addon_record(text, identifiers)
+    if level != "WARNING":
+        return False
+    if testing:
+        return ADDON in logger or ADDON in text
+    return _is_addon_record(text, identifiers)
 
 
 def records(lines):
@@ -119,9 +129,10 @@ def read_log(lines, tests_expected=True, identifiers=None):
     """(passed, failed, skipped, ran, offending records) of one run's log."""
     identifiers = addon_identifiers() if identifiers is None else identifiers
     ran = failed = skipped = 0
-    summary_seen = False
+    summary_seen = testing = False
     stray = []
     for level, logger, text in records(lines):
+        testing = testing or (_is_test_logger(logger) and text.startswith("Starting "))
         summary = SUMMARY.match(text)
         if summary:
             summary_seen = True
@@ -129,7 +140,7 @@ def read_log(lines, tests_expected=True, identifiers=None):
             ran += int(summary.group(3))
         elif level == "INFO" and SKIPPED.match(text):
             skipped += 1
-        elif is_stray(level, logger, text, identifiers):
+        elif is_stray(level, logger, text, identifiers, testing):
             stray.append(f"{level} {logger}: {text}")
     passed = ran - failed - skipped
     if stray or (tests_expected and (not summary_seen or not ran)):

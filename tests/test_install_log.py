@@ -54,6 +54,21 @@ class TestInstallLogCheck(BaseCase):
     def test_a_stock_warning_that_names_nothing_of_the_addon_passes(self):
         self.assertEqual(CHECKER.read_log(STOCK_WARNING, tests_expected=False)[1], 0)
 
+    def test_a_refusal_the_tests_provoke_is_no_install_warning(self):
+        # The access tests have XML-RPC refuse the journal on purpose: Odoo
+        # logs each refusal as a warning naming the model.
+        refusal = (
+            "2026-12-07 13:58:01,000 23306 WARNING mds_test odoo.http: You are not allowed to modify "
+            "'Email delivery journal' (mail.delivery.log) records."
+        )
+        starting = (
+            "2026-12-07 13:58:00,000 23306 INFO mds_test odoo.addons.mail_document_send.tests.test_x: "
+            "Starting TestX.test_y ..."
+        )
+        self.assertEqual(CHECKER.read_log([starting, refusal], tests_expected=False)[1], 0)
+        # The same line during the install is the addon's warning.
+        self.assertEqual(CHECKER.read_log([refusal, starting], tests_expected=False)[1], 1)
+
     def test_a_test_run_without_its_summary_line_fails(self):
         self.assertEqual(CHECKER.read_log([], tests_expected=True)[1], 1)
         self.assertEqual(CHECKER.read_log([], tests_expected=False)[1], 0)
