@@ -102,6 +102,22 @@ class MailMail(models.Model):
         help="Sending was interrupted after the mail server may have accepted the email: check with the "
         "recipient before retrying, or it may arrive twice.",
     )
+    # The stored reason is written in the language of whoever ran the send
+    # (the queue runs as OdooBot, in English): the reader gets it in theirs.
+    failure_reason_localized = fields.Text(
+        "Failure Reason (your language)", compute="_compute_failure_reason_localized", compute_sudo=False
+    )
+
+    @api.depends_context("lang")
+    @api.depends("failure_class", "failure_smtp_reply", "state", "attempt_count", "failure_reason")
+    def _compute_failure_reason_localized(self):
+        for mail in self:
+            if mail.failure_class and not mail.delivery_review_needed:
+                mail.failure_reason_localized = mail._mds_failure_reason(
+                    mail.failure_class, mail.failure_smtp_reply, mail.state, mail.attempt_count
+                )
+            else:  # stock's own failures, and a send set aside for review
+                mail.failure_reason_localized = mail.failure_reason
 
     # ------------------------------------------------------------------
     # Manual actions: administrators only, through every path

@@ -1,5 +1,7 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import etree
+
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
@@ -189,3 +191,27 @@ class TestFailureInTheReadersLanguage(MailCase):
         assigned = assigned.filtered(lambda message: activity.summary in (message.subject or ""))
         self.assertEqual(len(assigned), 1)
         self.assertIn("vous est attribuée", assigned.subject)
+
+    def test_failure_reason_reads_in_the_administrators_language(self):
+        """Technical > Emails: the reason the queue stored in OdooBot's
+        English reads in the language of the administrator who opens it."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        order = self.make_order()
+        _message, mail = self.post_document(order, self.customer, auto_delete=False, send=False)
+        odoobot = self.env(user=self.env.ref("base.user_root"), context={"lang": "en_US"})
+        self.smtp.script("554 5.7.1 Rejected")
+        with mute_logger(*MUTED), real_smtp_delivery():
+            odoobot["mail.mail"].process_email_queue()
+        mail.invalidate_recordset()
+        self.assertEqual(mail.state, "exception")
+        self.assertIn("The mail server refused", mail.failure_reason)
+        admin_fr = self.env(user=self.env.ref("base.user_admin"), context={"lang": "fr_FR"})
+        reason_fr = admin_fr["mail.mail"].browse(mail.id).failure_reason_localized
+        self.assertIn("Le serveur de messagerie a refusé", reason_fr)
+        self.assertIn("554 5.7.1 Rejected", reason_fr)
+        admin_en = self.env(user=self.env.ref("base.user_admin"), context={"lang": "en_US"})
+        self.assertIn("The mail server refused", admin_en["mail.mail"].browse(mail.id).failure_reason_localized)
+        # The form shows it in place of the stored text.
+        arch = etree.fromstring(admin_fr["mail.mail"].get_view(self.env.ref("mail.view_mail_form").id, "form")["arch"])
+        (page,) = arch.xpath("//page[@name='failure_reason']")
+        self.assertEqual([field.get("name") for field in page.iter("field")][:2], ["failure_reason_localized", "failure_reason"])
