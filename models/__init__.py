@@ -11,6 +11,7 @@ from . import mail_delivery_log
 from . import mail_delivery_state_mixin
 from . import sale_order_delivery_state
 from . import account_move_delivery_state
+from . import mail_message
 from . import mail_thread
 from . import mail_document_send_pdf_cache
 from . import ir_actions_report

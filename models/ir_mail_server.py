@@ -123,6 +123,15 @@ class IrMailServer(models.Model):
             subtype_alternative=subtype_alternative,
         )
 
+    def _prepare_email_message(self, message, smtp_session):
+        # Each address once in the envelope: stock takes it from To, Cc and
+        # Bcc and keeps an address found in two of them twice, and a server
+        # may deliver each RCPT TO. The copy of a document's Cc partner
+        # names them in To (its envelope, before X-Forge-To shows the
+        # message's To) and in Cc (mail.thread._mail_document_send_copy_headers).
+        smtp_from, smtp_to_list, message = super()._prepare_email_message(message, smtp_session)
+        return smtp_from, list(dict.fromkeys(smtp_to_list)), message
+
     def _get_max_email_size(self):
         # Asked for every mail with an attachment of a document: within a
         # batch (mail.mail._mds_send_batch) read once per server, not once per

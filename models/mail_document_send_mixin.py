@@ -91,13 +91,17 @@ class MailDocumentSendMixin(models.AbstractModel):
         removed from "To" would still get the document. Only user comments
         are concerned: tracking messages posted during the same send keep
         reaching the followers as usual. A log note has no partners: it
-        mails nobody."""
+        mails nobody. The message's Cc and Bcc partners, when an addon
+        gives it some (OCA's mail_composer_cc_bcc: recipient_cc_ids,
+        recipient_bcc_ids, added to `recipients_data` by its own
+        _notify_get_recipients), are part of the audience the user wrote."""
         if not self.env.context.get(EXACT_RECIPIENTS_KEY):
             return recipients_data
         message_type = msg_vals.get("message_type") if msg_vals else message.sudo().message_type
         if message_type != "comment":
             return recipients_data
         pids = set(msg_vals.get("partner_ids", []) if msg_vals else message.sudo().partner_ids.ids)
+        pids.update(message._mail_document_send_copied_partners().ids)
         return [data for data in recipients_data if data["id"] in pids]
 
     def mail_document_send_filename(self):

@@ -1,11 +1,13 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import ast
 import logging
 
 from odoo import api, models
-from odoo.tools import email_normalize, email_split
+from odoo.tools import email_normalize, email_split, formataddr
 
 from ..delivery.dsn import DELAYED, DELIVERED, EXPANDED, RELAYED, parse_dsn
+from ..delivery.header import one_line
 
 _logger = logging.getLogger(__name__)
 
@@ -13,6 +15,16 @@ _logger = logging.getLogger(__name__)
 _NOT_A_BOUNCE = (DELAYED, DELIVERED, RELAYED, EXPANDED)
 #: A bounce is written by a stranger: what of it reaches a note stays short.
 _MAX_REASON = 500
+#: Set while a document's message is split into one mail per recipient.
+_SPLIT_KEY = "mail_document_send_split"
+#: The split's context. OCA's mail_composer_cc_bcc, when installed, reads
+#: the composer's context at notification and at send time: it puts the Cc
+#: and Bcc addresses on every mail (email_cc, email_bcc) and rebuilds each
+#: mail's To, Cc and envelope from context keys that a queued mail or a
+#: retry no longer has. Its own keys turn that off for the split's mails,
+#: which carry their headers themselves (_mail_document_send_copy_headers).
+#: Without that addon the keys are read by nobody.
+_SPLIT_CONTEXT = {_SPLIT_KEY: True, "is_from_composer": False, "skip_adding_cc_bcc": True}
 
 
 class MailThread(models.AbstractModel):
@@ -36,9 +48,46 @@ class MailThread(models.AbstractModel):
         email_recipients = [r for r in recipients_data if r["notif"] == "email"]
         if len(email_recipients) <= 1 or not isinstance(self, self.pool["mail.delivery.state.mixin"]):
             return super()._notify_thread_by_email(message, recipients_data, msg_vals=msg_vals, **kwargs)
+        notify = super(MailThread, self.with_context(**_SPLIT_CONTEXT))._notify_thread_by_email
         for recipient in email_recipients:
-            super()._notify_thread_by_email(message, [recipient], msg_vals=msg_vals, **kwargs)
+            notify(message, [recipient], msg_vals=msg_vals, **kwargs)
         return True
+
+    def _notify_by_email_get_base_mail_values(self, message, additional_values=None):
+        values = super()._notify_by_email_get_base_mail_values(message, additional_values=additional_values)
+        if self.env.context.get(_SPLIT_KEY):
+            values = self._mail_document_send_copy_headers(message, values)
+        return values
+
+    def _mail_document_send_copy_headers(self, message, values):
+        """The mail values of one recipient of a split message that has Cc
+        or Bcc partners (OCA's mail_composer_cc_bcc): each of them has its
+        own mail, as the To partners do, and every mail shows the To and
+        Cc the user wrote.
+
+        Written as headers of the mail.mail, so the queue, a retry and a
+        bulk retry send the same message: X-Forge-To becomes the To header
+        after stock's _prepare_email_message has taken the envelope from
+        the mail's own recipient, and the Cc header stays out of the
+        envelope, which stock's _send and the queue restrict to that
+        recipient (send_validated_to). No email_cc nor email_bcc on the
+        mail: stock would mail its addresses again with each recipient's
+        mail. A Bcc partner is in no header of any mail, its own included;
+        the journal has its row (internal users only), like every
+        recipient's."""
+        cc = message._mail_document_send_cc()
+        if not cc and not message._mail_document_send_bcc():
+            return values
+        values.pop("email_cc", None)
+        values.pop("email_bcc", None)
+        headers = ast.literal_eval(values.get("headers") or "{}")
+        to = _formatted(message.sudo().partner_ids)
+        if to:
+            headers["X-Forge-To"] = to
+        if cc:
+            headers["Cc"] = _formatted(cc)
+        values["headers"] = repr(headers)
+        return values
 
     @api.model
     def _routing_handle_bounce(self, email_message, message_dict):
@@ -193,3 +242,14 @@ class MailThread(models.AbstractModel):
 def _addresses_of(recipients):
     """The normalised addresses of a journal row's recipients text."""
     return {email_normalize(address) or address.lower() for address in email_split(recipients or "")}
+
+
+def _formatted(partners):
+    """The partners with an email, as one header value on one line."""
+    return one_line(
+        ", ".join(
+            formataddr((one_line(partner.name or ""), one_line(partner.email)))
+            for partner in partners
+            if partner.email
+        )
+    )

@@ -24,3 +24,20 @@ class TestBuildEmail(MailCase):
             mailer.send_email(message, mail_server_id=self.mail_server.id)
         received = self.assert_one_mail_to("customer@example.com", "delta@example.com")
         self.assertIn("delta@example.com", received.message["Cc"])
+
+    def test_an_address_in_to_and_in_cc_is_given_to_the_server_once(self):
+        # Stock puts it twice in the envelope, and a server may deliver each
+        # RCPT TO: a document's Cc partner gets a copy addressed to them with
+        # the message's Cc shown (mail.thread._mail_document_send_copy_headers).
+        mailer = self.env["ir.mail_server"]
+        message = mailer.build_email(
+            "sender@example.com",
+            ['"Copy Delta" <delta@example.com>'],
+            "Your document",
+            "<p>Hello</p>",
+            email_cc=['"Copy Delta" <delta@example.com>'],
+            subtype="html",
+        )
+        with real_smtp_delivery():
+            mailer.send_email(message, mail_server_id=self.mail_server.id)
+        self.assert_one_mail_to("delta@example.com")

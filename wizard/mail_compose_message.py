@@ -297,6 +297,17 @@ class MailComposeMessage(models.TransientModel):
             return None
         return records
 
+    def _mail_document_send_cc_bcc(self):
+        """The composer's Cc and Bcc partners, when OCA's
+        mail_composer_cc_bcc gives it some: each gets their own mail of the
+        document (mail.thread._notify_thread_by_email), so they are checked
+        as the partners in To are. None without that addon."""
+        partners = self.env["res.partner"]
+        for fname in ("partner_cc_ids", "partner_bcc_ids"):
+            if fname in self._fields:
+                partners |= self[fname]
+        return partners
+
     @api.model
     def _mail_document_send_server_warning(self):
         """Say so before sending when no outgoing mail server is set up: Odoo
@@ -325,7 +336,9 @@ class MailComposeMessage(models.TransientModel):
         if self.composition_mode == "comment":
             if not self.partner_ids:
                 problems.append(self.env._("There is no recipient."))
-            problems += records._mail_document_send_recipient_problems(self.partner_ids)
+            problems += records._mail_document_send_recipient_problems(
+                self.partner_ids | self._mail_document_send_cc_bcc()
+            )
             problems += records._mail_document_send_subject_problems(self.subject)
             problems += records._mail_document_send_template_problems(template)
         else:
