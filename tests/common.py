@@ -2,13 +2,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Helpers shared by the addon's tests: a real SMTP server wired to Odoo,
 a switch that lets Odoo really talk to it, and PDF reading."""
+
 import contextlib
 import subprocess
 import tempfile
 from unittest.mock import patch
 
 from odoo import modules
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .smtp_server import ScriptedSmtpServer
 
@@ -24,6 +25,19 @@ def real_smtp_delivery():
     real mail."""
     with patch.object(modules.module, "current_test", False):
         yield
+
+
+def french_salesperson(env, login):
+    """A salesperson whose interface is in French (French activated first)."""
+    env["res.lang"]._activate_lang("fr_FR")
+    return new_test_user(
+        env,
+        login=login,
+        name="Vendeuse Zoé",
+        email="zoe@example.com",
+        groups="sales_team.group_sale_salesman",
+        lang="fr_FR",
+    )
 
 
 def pdf_text(data):

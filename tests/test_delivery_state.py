@@ -5,7 +5,7 @@ from lxml import etree
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
-from .common import real_smtp_delivery
+from .common import french_salesperson, real_smtp_delivery
 from .outbox_common import MUTED, MailCase
 
 
@@ -155,15 +155,7 @@ class TestFailureInTheReadersLanguage(MailCase):
     salesperson reads the note, the to-do and its mail in French."""
 
     def test_failure_sent_by_odoobot_is_written_in_the_salespersons_language(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        seller = new_test_user(
-            self.env,
-            login="mds_vendeuse",
-            name="Vendeuse Zoé",
-            email="zoe@example.com",
-            groups="sales_team.group_sale_salesman",
-            lang="fr_FR",
-        )
+        seller = french_salesperson(self.env, "mds_vendeuse")
         order = self.make_order(user_id=seller.id)
         self.post_document(order, self.customer, auto_delete=False, send=False)
         odoobot = self.env(user=self.env.ref("base.user_root"), context={"lang": "en_US"})
@@ -210,8 +202,15 @@ class TestFailureInTheReadersLanguage(MailCase):
         self.assertIn("Le serveur de messagerie a refusé", reason_fr)
         self.assertIn("554 5.7.1 Rejected", reason_fr)
         admin_en = self.env(user=self.env.ref("base.user_admin"), context={"lang": "en_US"})
-        self.assertIn("The mail server refused", admin_en["mail.mail"].browse(mail.id).failure_reason_localized)
+        self.assertIn(
+            "The mail server refused", admin_en["mail.mail"].browse(mail.id).failure_reason_localized
+        )
         # The form shows it in place of the stored text.
-        arch = etree.fromstring(admin_fr["mail.mail"].get_view(self.env.ref("mail.view_mail_form").id, "form")["arch"])
+        arch = etree.fromstring(
+            admin_fr["mail.mail"].get_view(self.env.ref("mail.view_mail_form").id, "form")["arch"]
+        )
         (page,) = arch.xpath("//page[@name='failure_reason']")
-        self.assertEqual([field.get("name") for field in page.iter("field")][:2], ["failure_reason_localized", "failure_reason"])
+        self.assertEqual(
+            [field.get("name") for field in page.iter("field")][:2],
+            ["failure_reason_localized", "failure_reason"],
+        )

@@ -8,7 +8,7 @@ from odoo import tools
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from ..hooks import STOCK_REPORT_NAMES, uninstall_hook
-from .common import SmtpCase
+from .common import SmtpCase, french_salesperson
 from .test_send_document import DocumentMixin
 
 
@@ -140,15 +140,7 @@ class TestSaveAsTemplate(DocumentMixin, SmtpCase):
         # English customer's quotation. The template must not carry that
         # quotation's PDF, nor its number, customer, amounts (in either
         # language's format), validity date or salesperson, in any language.
-        self.env["res.lang"]._activate_lang("fr_FR")
-        seller = new_test_user(
-            self.env,
-            login="mds_french_seller",
-            name="Vendeuse Zoé",
-            email="zoe@example.com",
-            groups="sales_team.group_sale_salesman",
-            lang="fr_FR",
-        )
+        seller = french_salesperson(self.env, "mds_french_seller")
         other_seller = new_test_user(
             self.env,
             login="mds_other_seller",
