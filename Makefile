@@ -14,7 +14,7 @@ bench:
 	@dev/bench.sh $(BENCH_ARGS)
 
 stress:
-	@dev/stress.sh
+	@dev/stress.sh $(STRESS_ARGS)
 
 setup:
 	@dev/bootstrap.sh --with-browser

@@ -17,18 +17,22 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def make_addon_database(target, log_path, from_db=None):
+def make_addon_database(target, log_path, from_db=None, modules=()):
     """`target` as a copy of `from_db` (which has the addon), else of the
-    cached template database with the addon installed (its log in
-    `log_path`)."""
+    cached template database with the addon installed; `modules` (other
+    addons on dev/odoo's addons path, e.g. OCA's mail_tracking) installed
+    beside it. The install's log in `log_path`."""
     clone = os.path.join(ROOT, "dev/clone_db.sh")
     if from_db:
-        subprocess.run([clone, from_db, target], check=True, stdout=subprocess.DEVNULL)
+        source = from_db
+    else:
+        source = subprocess.run(
+            [os.path.join(ROOT, "dev/template_db.sh")], check=True, stdout=subprocess.PIPE, text=True
+        ).stdout.strip()
+    subprocess.run([clone, source, target], check=True, stdout=subprocess.DEVNULL)
+    install = list(modules) if from_db else ["mail_document_send", *modules]
+    if not install:
         return
-    template = subprocess.run(
-        [os.path.join(ROOT, "dev/template_db.sh")], check=True, stdout=subprocess.PIPE, text=True
-    ).stdout.strip()
-    subprocess.run([clone, template, target], check=True, stdout=subprocess.DEVNULL)
     with open(log_path, "w") as log:
         subprocess.run(
             [
@@ -36,7 +40,7 @@ def make_addon_database(target, log_path, from_db=None):
                 "-d",
                 target,
                 "-i",
-                "mail_document_send",
+                ",".join(install),
                 "--stop-after-init",
                 "--max-cron-threads=0",
                 "--http-port=%d" % _free_port(),

@@ -13,6 +13,12 @@ or sent twice unnoticed.
                              follows a chatter post; then 40 more mails
                              drained by 2 runners at once, one of them
                              killed mid-flight (part of make test)
+    dev/stress.py --with mail_tracking
+                             the same with other addons installed beside
+                             this one (comma-separated, from dev/odoo's
+                             addons path): OCA's mail_tracking swallows the
+                             SMTP exception in send_email, the outcome is
+                             read on the connection (make stress runs both)
 
 On a fresh clone of the template database (or of --from-db, which must have
 the addon installed), a real SMTP server on 127.0.0.1 (tests/smtp_server.py)
@@ -80,6 +86,7 @@ class Run:
         self.workers = []  # every worker process started, for the clean-up
         self.logs = []
         self.workers_started = 0
+        self.tracking_summary = None  # with mail_tracking: its rows by state
         self.kills = []  # (what, Message-ID caught mid-flight)
         self.dead_runners = []  # host:pid of the killed workers
         self.runners_started = []  # host:pid of every runner of the queue
@@ -95,9 +102,11 @@ class Run:
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
     def create_db(self):
-        if not self.args.from_db:
-            say("installing the addon in %s" % self.db)
-        make_addon_database(self.db, os.path.join(self.tmp, "install.log"), self.args.from_db)
+        install = ([] if self.args.from_db else ["the addon"]) + self.args.modules
+        if install:
+            say("installing %s in %s" % (", ".join(install), self.db))
+        log = os.path.join(self.tmp, "install.log")
+        make_addon_database(self.db, log, self.args.from_db, self.args.modules)
 
     def start_worker(self, step, **env):
         self.workers_started += 1
@@ -177,9 +186,10 @@ class Run:
     def run(self):
         args, started = self.args, time.monotonic()
         say(
-            "stress: %d mails, seed %d, %d runner(s), %d kill(s) in the queue%s, budget %ds, loopback only"
+            "stress: %d mails%s, seed %d, %d runner(s), %d kill(s) in the queue%s, budget %ds, loopback only"
             % (
                 args.mails,
+                " beside %s" % ", ".join(args.modules) if args.modules else "",
                 args.seed,
                 args.runners,
                 args.kills,
@@ -351,6 +361,7 @@ class Run:
                 )
         problems += self.claim_problems(mails, journal, counts)
         problems += self.log_problems()
+        problems += self.tracking_problems(len(self.server.data_log))
         if duration > self.args.budget:
             problems.append("over the %ds budget" % self.args.budget)
         self.report(len(mails), counts, sum(len(r) for r in journal.values()), duration)
@@ -377,6 +388,22 @@ class Run:
                         "mail %s attempt %s: claimed by %s" % (mail["id"], number, sorted(map(str, runners)))
                     )
         return problems
+
+    def tracking_problems(self, answered):
+        """With mail_tracking beside the addon: its send_email must have been
+        in the loop (one tracking row per attempt: the run proves nothing if
+        it tracked nothing), and each row's state is printed."""
+        if "mail_tracking" not in self.args.modules:
+            return []
+        with self.connect() as cnx, cnx.cursor() as cr:
+            cr.execute("SELECT state, count(*) FROM mail_tracking_email GROUP BY state ORDER BY state")
+            states = cr.fetchall()
+        total = sum(number for _state, number in states)
+        by_state = ", ".join("%s %d" % row for row in states)
+        self.tracking_summary = "mail_tracking rows: %d (%s)" % (total, by_state)
+        if total < answered:
+            return ["mail_tracking tracked %d sends, the server answered %d DATA" % (total, answered)]
+        return []
 
     def log_problems(self):
         """A runner tripping over another's mail shows in its log: Odoo's
@@ -444,6 +471,8 @@ class Run:
         for answer, number in sorted(answers.items()):
             say("%-36s %6d" % ("  answered %s" % answer, number))
         say("%-36s %6d" % ("journal rows", journal_rows))
+        if self.tracking_summary:
+            say(self.tracking_summary)
         say("%-36s %6d" % ("workers started", self.workers_started))
         say("%-36s %6d" % ("workers SIGKILLed mid-flight", len(self.kills)))
         say(
@@ -460,21 +489,23 @@ class Run:
             per[runner]["attempts"] += 0  # listed even when it sent nothing
         for rows in journal.values():
             for row in rows:
-                column = "left in flight" if row.review else row.state
+                # Set aside: left in flight by a killed runner, or the
+                # server's reply lost after the whole message went out.
+                column = "set aside" if row.review else row.state
                 per[row.runner][column] += 1
-                per[row.runner]["attempts"] += 0 if row.review else 1
+                per[row.runner]["attempts"] += 1
         say("")
-        say("%-28s %8s %6s %6s %14s %s" % ("runner", "attempts", "sent", "failed", "left in flight", ""))
+        say("%-28s %8s %6s %6s %9s %s" % ("runner", "attempts", "sent", "failed", "set aside", ""))
         for runner in sorted(per, key=str):
             counter = per[runner]
             say(
-                "%-28s %8d %6d %6d %14d %s"
+                "%-28s %8d %6d %6d %9d %s"
                 % (
                     runner,
                     counter["attempts"],
                     counter["sent"],
                     counter["failed"],
-                    counter["left in flight"],
+                    counter["set aside"],
                     "SIGKILLed" if runner in self.dead_runners else "",
                 )
             )
@@ -497,7 +528,15 @@ def main():
     parser.add_argument("--stall", type=float, default=1.0, help="seconds a stalling server waits")
     parser.add_argument("--from-db", help="clone this database (addon installed) instead of installing")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--with",
+        dest="modules",
+        default="",
+        metavar="MODULES",
+        help="install these addons beside this one (comma-separated, e.g. mail_tracking)",
+    )
     args = parser.parse_args()
+    args.modules = [name.strip() for name in args.modules.split(",") if name.strip()]
     args.mails = args.mails or (50 if args.quick else 2000)
     args.kills = args.kills if args.kills is not None else (1 if args.quick else 2)
     args.budget = args.budget or (120 if args.quick else 900)
