@@ -291,11 +291,11 @@ def test_administrator_retries_failed_mails_then_sends_them(odoo, rpc, smtp, log
     tab.click()
     expect(tab).to_have_class(re.compile(r"\bactive\b"))
     pane = form.locator(".o_notebook .tab-pane.active")
-    expect(pane.locator(".o_field_widget[name=failure_reason]")).to_contain_text(
+    expect(pane.locator(".o_field_widget[name=failure_reason_localized]")).to_contain_text(
         "The mail server refused the email for good. "
         "Check the recipient's address and the sender, then retry."
     )
-    expect(pane.locator(".o_field_widget[name=failure_reason]")).to_contain_text(
+    expect(pane.locator(".o_field_widget[name=failure_reason_localized]")).to_contain_text(
         "Server reply: " + REFUSAL % quotation_email
     )
     expect(pane.locator(".o_field_widget[name=failure_smtp_code]")).to_have_text("550")
