@@ -387,7 +387,10 @@ def profile_summary(path, top=50):
         data = json.load(handle)
 
     def where(frame):
-        return frame.get("file", "?").split("site-packages/")[-1].split("-trimmed/")[-1]
+        # Paths shown from inside the virtualenv or Odoo's checkout.
+        path = frame.get("file", "?").split("site-packages/")[-1]
+        _odoo, found, inside = path.partition("/src/odoo-18.0-")
+        return inside.partition("/")[2] if found else path
 
     frames = data["shared"]["frames"]
     functions = ["%s (%s)" % (frame["name"], where(frame)) for frame in frames]
