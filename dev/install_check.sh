@@ -22,9 +22,8 @@ check() {  # check NAME LOG
 "$MDS_ROOT/dev/odoo" -d "$db" -i mail_document_send --stop-after-init --log-level=info \
   --http-port="$("$MDS_VENV/bin/python" "$MDS_ROOT/dev/free_port.py")" > "$logs/install-en.log" 2>&1 || status=1
 check "without demo data, English" "$logs/install-en.log"
-echo "lang = env['res.lang'].with_context(active_test=False).search([('code', '=', 'fr_FR')])
-env['base.language.install'].create({'lang_ids': [(6, 0, lang.ids)]}).lang_install(); env.cr.commit()" \
-  | "$MDS_ROOT/dev/odoo" shell -d "$db" --log-level=info --no-http > "$logs/install-fr.log" 2>&1 || status=1
+MDS_LANG=fr_FR "$MDS_ROOT/dev/odoo" shell -d "$db" --log-level=info --no-http < "$MDS_ROOT/dev/add_language.py" \
+  > "$logs/install-fr.log" 2>&1 || status=1
 ! grep -q '^Traceback' "$logs/install-fr.log" || status=1
 check "French added afterwards" "$logs/install-fr.log"
 exit $status

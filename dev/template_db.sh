@@ -29,12 +29,8 @@ if ! exists "$MDS_TEMPLATE_DB"; then
     --log-level=warn --http-port="$("$MDS_VENV/bin/python" "$MDS_ROOT/dev/free_port.py")" \
     > "$MDS_CACHE/template-build.log" 2>&1 \
     || { tail -40 "$MDS_CACHE/template-build.log" >&2; exit 1; }
-  # Languages as an administrator adds them (Settings > Translations): not
-  # --load-language, which would also make French every new contact's default.
   for lang in ${langs//,/ }; do
-    echo "lang = env['res.lang'].with_context(active_test=False).search([('code', '=', '$lang')])
-env['base.language.install'].create({'lang_ids': [(6, 0, lang.ids)]}).lang_install(); env.cr.commit()" \
-      | odoo_shell "$building"
+    MDS_LANG="$lang" odoo_shell "$building" < "$MDS_ROOT/dev/add_language.py"
   done
   odoo_shell "$building" < "$MDS_ROOT/dev/warm_report_assets.py"
   # Renamed only once complete, so an interrupted build is never used.

@@ -90,32 +90,42 @@ fi
 
 # 2. The addon's Odoo tests, on a fresh copy of the template database.
 template="$("$MDS_ROOT/dev/template_db.sh")" || { record "template database" 1; summary; exit 1; }
-db="mds_test_$$"
-"$MDS_ROOT/dev/clone_db.sh" "$template" "$db"
 port="$("$MDS_VENV/bin/python" "$MDS_ROOT/dev/free_port.py")"
-# wkhtmltopdf fetches the report CSS from the running test server.
-psql -qd "$db" -c "DELETE FROM ir_config_parameter WHERE key IN ('report.url', 'web.base.url');
-  INSERT INTO ir_config_parameter (key, value) VALUES
-  ('report.url', 'http://127.0.0.1:$port'), ('web.base.url', 'http://127.0.0.1:$port');"
+test_database() {  # test_database DB: a fresh copy of the template
+  "$MDS_ROOT/dev/clone_db.sh" "$template" "$1"
+  # wkhtmltopdf fetches the report CSS from the running test server.
+  psql -qd "$1" -c "DELETE FROM ir_config_parameter WHERE key IN ('report.url', 'web.base.url');
+    INSERT INTO ir_config_parameter (key, value) VALUES
+    ('report.url', 'http://127.0.0.1:$port'), ('web.base.url', 'http://127.0.0.1:$port');"
+}
+run_odoo_tests() {  # run_odoo_tests NAME DB MODULES TAGS LOG: counts added to the run's,
+  # and this run's in r_ran and r_failed
+  local name=$1 db=$2 modules=$3 tags=$4 log=$5 start status r_passed r_skipped
+  bold "$name ($tags) on database $db (log: $log)"
+  start=$(date +%s)
+  # A bound, so that a test stuck on a lock fails the run instead of hanging it.
+  timeout -k 60 "${MDS_ODOO_TEST_TIMEOUT:-1800}" "$MDS_ROOT/dev/odoo" -d "$db" -i "$modules" --test-enable \
+    --test-tags="$tags" --stop-after-init --http-port="$port" --log-level=info --max-cron-threads=0 \
+    > "$log" 2>&1
+  status=$?
+  [[ $status != 124 ]] || bold "$name stopped after ${MDS_ODOO_TEST_TIMEOUT:-1800}s (MDS_ODOO_TEST_TIMEOUT): a test is stuck"
+  bold "$name took $(( $(date +%s) - start ))s"
+  read -r r_passed r_failed r_skipped r_ran < <("$MDS_VENV/bin/python" "$MDS_ROOT/dev/odoo_test_log.py" "$log")
+  counts "$name log (dev/odoo_test_log.py)" "${r_passed:-}" "${r_failed:-}" "${r_skipped:-}" "${r_ran:-}" \
+    || r_passed=0 r_failed=1 r_skipped=0 r_ran=0
+  if [[ $status != 0 && $r_failed == 0 ]]; then r_failed=1; fi
+  grep -E " (ERROR|CRITICAL) " "$log" | head -50 >&2
+  bold "$name: $r_ran run, $r_passed passed, $r_failed failed, $r_skipped skipped"
+  passed=$((passed + r_passed)) failed=$((failed + r_failed)) skipped=$((skipped + r_skipped))
+}
+db="mds_test_$$"
+test_database "$db"
 # MDS_TEST_TAGS narrows the run while working on one thing, e.g.
 # MDS_TEST_TAGS=/mail_document_send:TestSendQuotation MDS_SKIP_BROWSER=1 make test
 test_tags="${MDS_TEST_TAGS:-/mail_document_send}"
-bold "odoo tests ($test_tags) on database $db (log: $ARTIFACTS/odoo-tests.log)"
-start=$(date +%s)
-# A bound, so that a test stuck on a lock fails the run instead of hanging it.
-timeout -k 60 "${MDS_ODOO_TEST_TIMEOUT:-1800}" "$MDS_ROOT/dev/odoo" -d "$db" -i "mail_document_send${MDS_EXTRA_MODULES:+,$MDS_EXTRA_MODULES}" --test-enable \
-  --test-tags="$test_tags" --stop-after-init --http-port="$port" --log-level=info --max-cron-threads=0 \
-  > "$ARTIFACTS/odoo-tests.log" 2>&1
-odoo_status=$?
-[[ $odoo_status != 124 ]] || bold "odoo tests stopped after ${MDS_ODOO_TEST_TIMEOUT:-1800}s (MDS_ODOO_TEST_TIMEOUT): a test is stuck"
-bold "odoo tests took $(( $(date +%s) - start ))s"
-read -r t_passed t_failed t_skipped t_ran < <("$MDS_VENV/bin/python" "$MDS_ROOT/dev/odoo_test_log.py" "$ARTIFACTS/odoo-tests.log")
-counts "odoo test log (dev/odoo_test_log.py)" "${t_passed:-}" "${t_failed:-}" "${t_skipped:-}" "${t_ran:-}" \
-  || t_passed=0 t_failed=1 t_skipped=0 t_ran=0
-if [[ $odoo_status != 0 && $t_failed == 0 ]]; then t_failed=1; fi
-grep -E " (ERROR|CRITICAL) " "$ARTIFACTS/odoo-tests.log" | head -50 >&2
-bold "odoo tests: $t_ran run, $t_passed passed, $t_failed failed, $t_skipped skipped"
-passed=$((passed + t_passed)) failed=$((failed + t_failed)) skipped=$((skipped + t_skipped))
+run_odoo_tests "odoo tests" "$db" "mail_document_send${MDS_EXTRA_MODULES:+,$MDS_EXTRA_MODULES}" "$test_tags" \
+  "$ARTIFACTS/odoo-tests.log"
+t_ran=$r_ran t_failed=$r_failed
 
 # Every test the addon defines for these tags ran: counted by Odoo's loader
 # over every tests/test_*.py on disk, so that a test file whose import
@@ -152,25 +162,10 @@ elif [[ -z "$stack_tags" ]]; then
 fi
 if [[ -n "$stack_tags" ]]; then
   stack_db="mds_stack_$$"
-  "$MDS_ROOT/dev/clone_db.sh" "$template" "$stack_db"
-  psql -qd "$stack_db" -c "DELETE FROM ir_config_parameter WHERE key IN ('report.url', 'web.base.url');
-    INSERT INTO ir_config_parameter (key, value) VALUES
-    ('report.url', 'http://127.0.0.1:$port'), ('web.base.url', 'http://127.0.0.1:$port');"
-  bold "odoo tests beside $stack_modules ($stack_tags) on database $stack_db (log: $ARTIFACTS/stack-tests.log)"
-  start=$(date +%s)
-  timeout -k 60 "${MDS_ODOO_TEST_TIMEOUT:-1800}" "$MDS_ROOT/dev/odoo" -d "$stack_db" \
-    -i "mail_document_send,$stack_modules" --test-enable --test-tags="$stack_tags" --stop-after-init \
-    --http-port="$port" --log-level=info --max-cron-threads=0 > "$ARTIFACTS/stack-tests.log" 2>&1
-  stack_status=$?
-  bold "stack tests took $(( $(date +%s) - start ))s"
-  read -r s_passed s_failed s_skipped s_ran < <("$MDS_VENV/bin/python" "$MDS_ROOT/dev/odoo_test_log.py" "$ARTIFACTS/stack-tests.log")
-  counts "stack tests (dev/odoo_test_log.py)" "${s_passed:-}" "${s_failed:-}" "${s_skipped:-}" "${s_ran:-}" \
-    || { s_passed=0 s_failed=1 s_skipped=0 s_ran=0; }
-  if [[ $stack_status != 0 && $s_failed == 0 ]]; then s_failed=1; fi
-  grep -E " (ERROR|CRITICAL) " "$ARTIFACTS/stack-tests.log" | head -50 >&2
-  bold "stack tests: $s_ran run, $s_passed passed, $s_failed failed, $s_skipped skipped"
-  passed=$((passed + s_passed)) failed=$((failed + s_failed)) skipped=$((skipped + s_skipped))
-  if [[ $s_failed == 0 ]]; then dropdb --if-exists "$stack_db"; rm -rf "$MDS_CACHE/data/filestore/$stack_db"; fi
+  test_database "$stack_db"
+  run_odoo_tests "stack tests beside $stack_modules" "$stack_db" "mail_document_send,$stack_modules" "$stack_tags" \
+    "$ARTIFACTS/stack-tests.log"
+  if [[ $r_failed == 0 ]]; then dropdb --if-exists "$stack_db"; rm -rf "$MDS_CACHE/data/filestore/$stack_db"; fi
 fi
 
 # French: every msgid the addon has now, exported from the test database
