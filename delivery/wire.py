@@ -143,3 +143,14 @@ def observe(connection):
         connection.send = _watching_end(connection, method)
     connection.mds_observed = True
     return connection
+
+
+def note_failure(exception):
+    """A failure before any SMTP transaction (no connection, no valid
+    recipient for the envelope), recorded in the attempt under way: an addon
+    above send_email that catches it does not hide it either."""
+    seen = _current_attempt.get()
+    if seen is not None:
+        record = Exchange()
+        record.exception = exception
+        seen.exchanges.append(record)

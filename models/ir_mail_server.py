@@ -1,55 +1,10 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import contextvars
-
 from odoo import api, models
 
 from ..delivery import wire
-from ..delivery.attempt import attachment_line
 from ..delivery.header import attachment_name, one_line
-
-
-class _AttemptContext:
-    """The attempt under way in the current context: attributes kept in one
-    contextvars variable owned by this module (a thread, the queue's or a
-    request's, has a context of its own), not in a thread-local.
-    mail.mail's send arms it and keeps the batch's memo and deferred deletes
-    there; build_email records the attachments as put in the message (stock
-    18 does not pass them back to mail.mail). What the server answered is on
-    the connection: delivery/wire.py."""
-
-    _state = contextvars.ContextVar("mail_document_send_attempt")
-
-    def _values(self):
-        try:
-            return self._state.get()
-        except LookupError:
-            values = {}
-            self._state.set(values)
-            return values
-
-    def __getattr__(self, name):
-        try:
-            return self._values()[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name, value):
-        self._values()[name] = value
-
-
-current_attempt = _AttemptContext()
-
-
-def arm_attempt():
-    current_attempt.armed = True
-    current_attempt.attachment_lines = None
-
-
-def disarm_attempt():
-    current_attempt.armed = False
-    lines, current_attempt.attachment_lines = current_attempt.attachment_lines, None
-    return lines
+from ..outbox.memo import memoized
 
 
 def _one_line_each(addresses):
@@ -65,7 +20,11 @@ class IrMailServer(models.Model):
         # What the server answers is recorded on the connection itself
         # (delivery/wire.py), below any addon's override of send_email that
         # may catch the exception and return as if the mail had left.
-        connection = super().connect(*args, **kwargs)
+        try:
+            connection = super().connect(*args, **kwargs)
+        except Exception as exc:
+            wire.note_failure(exc)
+            raise
         if connection is not None:
             wire.observe(getattr(connection, "__obj__", connection))
         return connection
@@ -89,9 +48,6 @@ class IrMailServer(models.Model):
         body_alternative=None,
         subtype_alternative="plain",
     ):
-        # The journal keeps each attachment as it goes into the message:
-        # name, size, SHA-256 of these very bytes (not of what is stored,
-        # which may have changed, nor of ir.attachment's SHA-1 checksum).
         # Last line of defence against header injection: a line break in a
         # partner's name or a subject would start a new header (measured on
         # stock 18: a partner named "Evil\r\nBcc: x@..." put a Bcc line on
@@ -101,10 +57,6 @@ class IrMailServer(models.Model):
         # passes its Cc so): a string is not split into characters.
         email_to, email_cc, email_bcc = (_one_line_each(value) for value in (email_to, email_cc, email_bcc))
         attachments = [(attachment_name(name), data, *rest) for name, data, *rest in attachments or []]
-        if getattr(current_attempt, "armed", False):
-            current_attempt.attachment_lines = [
-                attachment_line(name, data) for name, data, *_rest in attachments or []
-            ]
         return super().build_email(
             email_from,
             email_to,
@@ -129,25 +81,22 @@ class IrMailServer(models.Model):
         # may deliver each RCPT TO. The copy of a document's Cc partner
         # names them in To (its envelope, before X-Forge-To shows the
         # message's To) and in Cc (mail.thread._mail_document_send_copy_headers).
-        smtp_from, smtp_to_list, message = super()._prepare_email_message(message, smtp_session)
+        try:
+            smtp_from, smtp_to_list, message = super()._prepare_email_message(message, smtp_session)
+        except AssertionError as exc:
+            # No valid recipient or sender: recorded for the attempt, which
+            # an addon catching it above send_email would hide.
+            wire.note_failure(exc)
+            raise
         return smtp_from, list(dict.fromkeys(smtp_to_list)), message
 
     def _get_max_email_size(self):
         # Asked for every mail with an attachment of a document: within a
-        # batch (mail.mail._mds_send_batch) read once per server, not once per
-        # mail (each mail's commit empties the ORM cache).
+        # batch (outbox/memo.py) read once per server, not once per mail.
         return self._mds_batch_memo(("max_email_size", self.id), super()._get_max_email_size)
 
     def _mds_batch_memo(self, key, compute):
-        """`compute()` once per queue batch (mail.mail._mds_send_batch):
-        each mail's commit empties the ORM cache, and what is asked for
-        every mail would be recomputed for every mail."""
-        memo = getattr(current_attempt, "batch_memo", None)
-        if memo is None:
-            return compute()
-        if key not in memo:
-            memo[key] = compute()
-        return memo[key]
+        return memoized(self.env, key, compute)
 
     @api.model
     def _get_default_bounce_address(self):

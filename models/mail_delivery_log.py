@@ -82,7 +82,7 @@ class MailDeliveryLog(models.Model):
         readonly=True,
         help="The sender stopped while the mail server may have accepted the email.",
     )
-    # Several Odoo processes may run the queue (mail_mail.py, _mds_claim):
+    # Several Odoo processes may run the queue (outbox/claims.py):
     # the journal, which outlives auto-deleted mails, proves each attempt
     # was claimed by one of them.
     runner = fields.Char(
@@ -90,29 +90,6 @@ class MailDeliveryLog(models.Model):
         help="The Odoo process (host:pid) that claimed the email for this attempt; for an attempt set "
         "aside for review, the process that died while sending.",
     )
-
-    @api.model
-    def _log_attempt(self, snapshot, state, **values):
-        """Write the journal row of one attempt, as the system: the sender may
-        not have the right to write the journal, the attempt happened anyway."""
-        vals = dict(snapshot, state=state, **values)
-        if vals.get("mail_message_id") and not self.env.context.get("mds_message_exists"):
-            # Auto-delete of a mail that is not a notification takes its
-            # message along: the row keeps the Message-ID text only.
-            vals["mail_message_id"] = (
-                self.env["mail.message"].sudo().browse(vals["mail_message_id"]).exists().id
-            )
-        if vals.get("mail_id"):
-            # A manual retry restarts the mail's retry schedule, not the
-            # story of the mail: the journal keeps numbering its attempts.
-            # An interrupted attempt is the one already counted, not a new one.
-            previous = self.sudo().search_count(
-                [("mail_id", "=", vals["mail_id"]), ("state", "in", ("sent", "failed"))]
-            )
-            vals["attempt"] = max(
-                vals.get("attempt") or 0, previous + (0 if values.get("review_needed") else 1)
-            )
-        return self.sudo().create(vals)
 
     @api.model
     def _log_bounce(self, vals):

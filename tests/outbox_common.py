@@ -15,6 +15,7 @@ from .common import SmtpCase, real_smtp_delivery
 MUTED = (
     "odoo.addons.mail.models.mail_mail",
     "odoo.addons.mail_document_send.models.mail_mail",
+    "odoo.addons.mail_document_send.outbox",
     "odoo.addons.base.models.ir_mail_server",
 )
 

@@ -23,10 +23,16 @@ from odoo.tests import BaseCase, freeze_time
 from odoo.tools import mute_logger
 
 from ..delivery import attempt
+from ..outbox.claims import Claims
 from .common import real_smtp_delivery
 from .outbox_common import MUTED, MailCase
 
 OTHER_RUNNER = "other-server:4242"
+
+
+def claim(mails, due=False, **options):
+    """`mails` claimed by this runner (outbox/claims.py)."""
+    return Claims(mails, due=due).claim(mails.ids, **options)
 
 
 class TestRunnerId(BaseCase):
@@ -47,7 +53,7 @@ class TestMailClaim(MailCase):
         sent = self.make_mail()
         sent.write({"state": "sent"})
         Mail = self.env["mail.mail"]
-        claimed = (free | busy | sent)._mds_claim()
+        claimed = claim(free | busy | sent)
         self.assertEqual(claimed, free)
         # What the database holds, not what this test wrote in the cache.
         (free | busy).invalidate_recordset()
@@ -56,22 +62,22 @@ class TestMailClaim(MailCase):
             self.assertEqual((mail.sending_runner, mail.attempt_count), (attempt.runner_id(), 1))
         self.assertEqual((busy.sending_runner, busy.attempt_count), (OTHER_RUNNER, 0))
         # A mail is claimed once: the next runner, or the same one, gets nothing.
-        self.assertFalse((free | busy | sent)._mds_claim())
+        self.assertFalse(claim(free | busy | sent))
         free.invalidate_recordset()
         self.assertEqual(set(free.mapped("attempt_count")), {1})
         # The lowest ids first, `limit` at most.
         more = self.make_mail() | self.make_mail()
-        self.assertEqual(Mail.browse(more.ids[::-1])._mds_claim(limit=1), more[0])
+        self.assertEqual(claim(Mail.browse(more.ids[::-1]), limit=1), more[0])
 
     def test_queue_claims_only_due_mails_send_now_any(self):
         later = self.make_mail(scheduled_date=fields.Datetime.now() + datetime.timedelta(hours=1))
         # A retry rescheduled by another runner since this one's batch was
         # selected: the queue's claim leaves it to its due date.
-        self.assertFalse(later._mds_claim(due=True))
+        self.assertFalse(claim(later, due=True))
         with freeze_time(fields.Datetime.now() + datetime.timedelta(hours=2)):
-            self.assertEqual(later._mds_claim(due=True), later)
+            self.assertEqual(claim(later, due=True), later)
         other = self.make_mail(scheduled_date=fields.Datetime.now() + datetime.timedelta(hours=1))
-        self.assertEqual(other._mds_claim(due=False), other)
+        self.assertEqual(claim(other, due=False), other)
 
     def test_two_runners_never_claim_the_same_mail(self):
         """Runner A claims and holds its locks (not committed); runner B,
@@ -85,14 +91,14 @@ class TestMailClaim(MailCase):
         # Runner A: a connection of its own.
         cr_a = self.own_cursor()
         env_a = api.Environment(cr_a, SUPERUSER_ID, {})
-        claimed_a = env_a["mail.mail"].browse(ids)._mds_claim(limit=2, states=("exception",))
+        claimed_a = claim(env_a["mail.mail"].browse(ids), limit=2, states=("exception",))
         self.assertEqual(claimed_a.ids, ids[:2])
         # Runner B, the test's transaction: a claim that waited for A's
         # locks would fail here after 2 s instead of hanging the suite.
         self.env.cr.execute("SET lock_timeout = '2s'")
         try:
             with self.env.cr.savepoint():
-                claimed_b = self.env["mail.mail"].browse(ids)._mds_claim(states=("exception",))
+                claimed_b = claim(self.env["mail.mail"].browse(ids), states=("exception",))
         finally:
             self.env.cr.execute("RESET lock_timeout")
         self.assertEqual(claimed_b.ids, ids[2:])
@@ -147,7 +153,7 @@ class TestMailClaim(MailCase):
         env_a = api.Environment(cr_a, SUPERUSER_ID, {})
         try:
             with patch.object(cr_a, "rollback", counting_rollback):
-                claimed = env_a["mail.mail"].browse(mail_id)._mds_claim_next(auto_commit=True)
+                claimed = Claims(env_a["mail.mail"].browse(mail_id)).next([mail_id], auto_commit=True)
         finally:
             thread.join(timeout=30)  # B is done with its cursor before the clean-up
         self.assertEqual(waited, [True], "A's claim waited for B after its snapshot")
@@ -173,13 +179,12 @@ class TestMailClaim(MailCase):
         env_b.flush_all()
         cr_b.commit()
         with self.assertRaises(psycopg2.errors.SerializationFailure), mute_logger("odoo.sql_db"):
-            mail_a._mds_claim_next(auto_commit=False)
+            Claims(mail_a).next([mail_id], auto_commit=False)
         cr_a.rollback()
         self.assertEqual(self.committed_row(cr_b, mail_id), (0, None, "changed@example.com"))
 
     def test_every_path_that_sends_claims_and_skips_a_mail_claimed_elsewhere(self):
-        Mail = type(self.env["mail.mail"])
-        real_claim = Mail._mds_claim
+        real_claim = Claims.claim
         for path in ("queue", "send_now", "retry_send_now", "after_commit"):
             with self.subTest(path=path):
                 self.smtp.reset()
@@ -187,7 +192,7 @@ class TestMailClaim(MailCase):
                 free = self.make_mail(email_to="free@example.com")
                 mails = busy | free
                 with (
-                    patch.object(Mail, "_mds_claim", autospec=True, side_effect=real_claim) as claim,
+                    patch.object(Claims, "claim", autospec=True, side_effect=real_claim) as claimed,
                     mute_logger(*MUTED),
                     real_smtp_delivery(),
                 ):
@@ -199,7 +204,7 @@ class TestMailClaim(MailCase):
                         mails.action_retry_send_now()
                     else:
                         mails.send_after_commit()
-                self.assertTrue(claim.called)
+                self.assertTrue(claimed.called)
                 mails.invalidate_recordset()
                 self.assert_one_mail_to("free@example.com")
                 self.assertEqual((free.state, free.attempt_count), ("sent", 1))

@@ -17,7 +17,11 @@ from odoo.tests import freeze_time
 from odoo.tools import mute_logger
 
 from ..delivery import attempt
-from ..models import mail_mail as mail_mail_module
+from ..outbox import hooks
+from ..outbox import snapshot as snapshots
+from ..outbox.claims import Claims
+from ..outbox.outcome import Outcome
+from ..outbox.prepare import Preparer
 from .common import real_smtp_delivery
 from .outbox_common import MUTED, MailCase
 from .smtp_server import ACCEPT
@@ -138,15 +142,17 @@ class TestMailDrain(MailCase):
         env_a = api.Environment(cr_a, SUPERUSER_ID, {})
         done, following = env_a["mail.mail"].browse(done_id), env_a["mail.mail"].browse(following_id)
         # Runner A's transaction reads the mail it sent: its snapshot.
-        snapshot = dict(done._mds_snapshot(1), runner="test:1")
-        outcome = done._mds_sent_statement(snapshot, done.message_id, [], done.is_notification)
+        snapshot = dict(snapshots.take(done, 1, snapshots.Documents(env_a), {}), runner="test:1")
+        outcome = Outcome(env_a, snapshots.Documents(env_a)).sent_statement(
+            done.id, snapshot, done.message_id, [], done.is_notification
+        )
         # B (an administrator) changes the next mail and commits.
         env_b = api.Environment(cr_b, SUPERUSER_ID, {})
         env_b["mail.mail"].browse(following_id).write({"email_to": "changed@example.com"})
         env_b.flush_all()
         cr_b.commit()
         with mute_logger("odoo.sql_db"):
-            self.assertIsNone(following._mds_claim_with_outcome(outcome=outcome))
+            self.assertIsNone(Claims(following).next_with_outcome(following.ids, outcome=outcome))
         cr_a.commit()
         # Committed: the outcome (sent, journaled), and no claim of the next.
         cr_b.execute(
@@ -158,21 +164,23 @@ class TestMailDrain(MailCase):
         self.assertEqual(cr_b.fetchall(), [("sent", "test:1")])
         cr_b.rollback()
         # On a fresh snapshot the next mail is claimed: in flight, attempt 1.
-        self.assertEqual(following._mds_claim_with_outcome(), following)
+        self.assertEqual(Claims(following).next_with_outcome(following.ids), following)
         cr_a.commit()
         self.assertEqual(
             self.committed_row(cr_b, following_id), (1, attempt.runner_id(), "changed@example.com")
         )
 
 
-class TestFastLane(MailCase):
-    """The queue's fast lane stands in for stock's _send on plain mails
-    (one message each): same emails, same bookkeeping, fewer round trips.
-    It steps aside for what it does not know."""
+class TestOneEngine(MailCase):
+    """Every mail goes through one engine (outbox/): stock's per-mail steps
+    called as hooks; where only stock's body would run, the engine does its
+    work in fewer round trips; where another addon extends a hook, the hook
+    chain runs."""
 
     def spy_stock(self):
-        """Counts of stock's per-mail steps that the lane replaces
-        (_postprocess_sent_message) or reuses (_prepare_outgoing_list)."""
+        """Counts of stock's per-mail steps: the engine does
+        _postprocess_sent_message's body itself unless another addon extends
+        it, and calls _prepare_outgoing_list."""
         counts = {"postprocess": 0, "prepare": 0}
         real_postprocess = StockMailMail._postprocess_sent_message
         real_prepare = StockMailMail._prepare_outgoing_list
@@ -200,56 +208,68 @@ class TestFastLane(MailCase):
             self.assertEqual((row.state, row.attempt, row.message_id), ("sent", 1, mail.message_id))
             self.assertTrue(row.runner)
 
-    def test_plain_mails_take_the_lane(self):
+    def test_stock_hooks_alone_are_done_by_the_engine(self):
         mails = self.make_mail(email_to="a@example.com") | self.make_mail(email_to="b@example.com")
         mails |= self.make_mail(email_to="c@example.com")
         counts = self.spy_stock()
+        for hook in (hooks.SEND_EMAIL, hooks.POSTPROCESS, hooks.MAIL_WRITE, hooks.PREPARE):
+            self.assertFalse(hooks.extended_by_others(self.env, hook), hook)
         self.process_queue(mails)
         self.assert_sent_and_journaled(mails)
-        # Prepared by stock, once each; stock's post-processing replaced.
+        # Prepared by stock, once each; stock's post-processing done here.
         self.assertEqual(counts, {"postprocess": 0, "prepare": 3})
 
-    def test_without_the_lane_stock_sends_them_all_the_same(self):
+    def test_hooks_another_addon_extends_are_called(self):
         mails = self.make_mail(email_to="a@example.com") | self.make_mail(email_to="b@example.com")
         counts = self.spy_stock()
-        with patch.object(mail_mail_module, "_stock_send_hooks_only", return_value=False):
+        sent_by_send_email = []
+        real_send_email = BaseIrMailServer.send_email
+
+        def send_email(server, message, *args, **kwargs):
+            sent_by_send_email.append(message["To"])
+            return real_send_email(server, message, *args, **kwargs)
+
+        with (
+            patch.object(hooks, "extended_by_others", return_value=True),
+            patch.object(BaseIrMailServer, "send_email", send_email),
+        ):
             self.process_queue(mails)
         self.assert_sent_and_journaled(mails)
-        self.assertEqual(counts["postprocess"], 2)
+        self.assertEqual(counts, {"postprocess": 2, "prepare": 2})
+        self.assertEqual(len(sent_by_send_email), 2)
 
-    def test_another_addons_hooks_keep_the_stock_path(self):
-        self.assertTrue(mail_mail_module._stock_send_hooks_only(type(self.env["mail.mail"])))
-
+    def test_an_override_outside_stock_counts_as_another_addons(self):
         def hook(*args, **kwargs):
             return True
 
         stock = type("StockMail", (), {"_send": hook, "__module__": "odoo.addons.mail.models.mail_mail"})
-        for name in ("_postprocess_sent_message", "_send", "write", "send_email"):
-            other = type("OtherMail", (stock,), {name: hook, "__module__": "odoo.addons.mass_mailing.models"})
-            self.assertFalse(mail_mail_module._stock_send_hooks_only(other), name)
-        self.assertTrue(mail_mail_module._stock_send_hooks_only(stock))
+        ours = type("OurMail", (stock,), {"_postprocess_sent_message": hook,
+                                          "__module__": "odoo.addons.mail_document_send.models.mail_mail"})
+        self.assertFalse(hooks.extended_by_others({"mail.mail": ours()}, hooks.POSTPROCESS))
+        for name in ("_postprocess_sent_message", "write", "_prepare_outgoing_list"):
+            other = type("OtherMail", (ours,), {name: hook, "__module__": "odoo.addons.mass_mailing.models"})
+            self.assertTrue(hooks.extended_by_others({"mail.mail": other()}, ("mail.mail", name)), name)
 
     def test_a_mail_changed_after_its_chunk_was_read_goes_out_as_changed(self):
         first, second = self.make_mail(email_to="a@example.com"), self.make_mail(email_to="b@example.com")
-        Mail = type(self.env["mail.mail"])
-        real_prepare_lane = Mail._mds_prepare_lane
+        real_prepare = Preparer.prepare
         changed = []
 
-        # Someone edits the second mail once the lane has read it, before its
+        # Someone edits the second mail once its chunk was read, before its
         # claim (another transaction: a later write date).
-        def prepare_lane_then_edit(mails, mail_server):
-            lane = real_prepare_lane(mails, mail_server)
-            if second.id in lane and not changed:
+        def prepare_then_edit(preparer, ids):
+            prepared = real_prepare(preparer, ids)
+            if second.id in prepared and not changed:
                 changed.append(second.id)
-                mails.env.cr.execute(
+                preparer.mails.env.cr.execute(
                     "UPDATE mail_message SET subject = 'Corrected quotation' WHERE id = %s;"
                     " UPDATE mail_mail SET write_date = write_date + interval '1 second' WHERE id = %s",
                     [second.mail_message_id.id, second.id],
                 )
-                mails.env.invalidate_all()
-            return lane
+                preparer.mails.env.invalidate_all()
+            return prepared
 
-        with patch.object(Mail, "_mds_prepare_lane", prepare_lane_then_edit):
+        with patch.object(Preparer, "prepare", prepare_then_edit):
             self.process_queue(first | second)
         self.assertEqual(changed, [second.id])
         subjects = {r.rcpt_tos[0]: r.message["Subject"] for r in self.smtp.received}

@@ -41,7 +41,7 @@ class TestFailureLog(MailCase):
         self.assertEqual(mail.state, "exception")
         errors = [r for r in records if r.levelno >= logging.ERROR]
         self.assertEqual(len(errors), 1, [r.getMessage() for r in errors])
-        self.assertEqual(errors[0].name, "odoo.addons.mail_document_send.models.mail_mail")
+        self.assertEqual(errors[0].name, "odoo.addons.mail_document_send.outbox.outcome")
         self.assertIn("failed for good after 2 attempt(s)", errors[0].getMessage())
         self.assertFalse(errors[0].exc_info)
 

@@ -102,7 +102,7 @@ class TestMailRetry(MailCase):
         """Odoo deactivates a cron that keeps failing: the queue's cron must
         not fail because of the addon's bookkeeping, and still sends."""
         mail = self.make_mail()
-        flag = "odoo.addons.mail_document_send.models.mail_mail.MailMail._mds_flag_interrupted"
+        flag = "odoo.addons.mail_document_send.outbox.interrupted.flag_interrupted"
         with patch(flag, side_effect=RuntimeError("bookkeeping broke")):
             self.process_queue()
         self.assertEqual(mail.state, "sent")

@@ -88,7 +88,7 @@ class TestComposerChecks(CheckCase):
         order = self.make_order()
         order.message_subscribe(partner_ids=self.no_email.ids)
         # The follower's mail fails, as on stock (logged by mail.mail).
-        with mute_logger("odoo.addons.mail_document_send.models.mail_mail"), real_smtp_delivery():
+        with mute_logger("odoo.addons.mail_document_send.outbox"), real_smtp_delivery():
             order.with_context(send_email=True).action_confirm()
             self.flush_mail_queue()
         self.assertEqual(order.state, "sale")
