@@ -740,6 +740,11 @@ class Bench:
                 raise RuntimeError(
                     "bench: %s, %s has %s installed, not %s" % (stack, variant, result["modules"], expected)
                 )
+            if "mail_tracking" in STACKS[stack] and result.get("tracked") != sum(self.mails):
+                raise RuntimeError(
+                    "bench: mail_tracking tracked %s mails on %s, %d sent"
+                    % (result.get("tracked"), variant, sum(self.mails))
+                )
             result["load"] = {"stack": samples[0]["load_before"] + samples[0]["load_after"]}
             self.raw_stacks[stack][variant].append(result)
 

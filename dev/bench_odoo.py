@@ -598,6 +598,14 @@ def installed(names):
     )
 
 
+def tracking_rows():
+    """mail_tracking's rows (one per mail its send_email saw), None
+    without it: the stack's hook must be in the loop on both sides."""
+    if "mail.tracking.email" not in env:  # noqa: F821
+        return None
+    return env["mail.tracking.email"].sudo().search_count([])  # noqa: F821
+
+
 def stack(out):
     """(b) on a stack's database (another mail addon installed beside, or
     not, this one): the same drains as `measure`'s, then with
@@ -606,12 +614,15 @@ def stack(out):
     use_server(int(os.environ["MDS_BENCH_SMTP_PORT"]))
     with open(os.environ["MDS_BENCH_PDF"], "rb") as handle:
         pdf = handle.read()
+    tracked = tracking_rows()
     result = {
         "pid": os.getpid(),
         "addon": addon_installed(),
         "modules": installed(os.environ.get("MDS_BENCH_STACK_MODULES", "").split(",")),
         "drain": [drain(int(count), pdf) for count in os.environ["MDS_BENCH_MAILS"].split(",")],
     }
+    if tracked is not None:
+        result["tracked"] = tracking_rows() - tracked
     if os.environ.get("MDS_BENCH_MAILING"):
         result["mailing"] = mailing_drain(int(os.environ["MDS_BENCH_MAILING"]))
     json.dump(result, out)
