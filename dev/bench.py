@@ -3,12 +3,14 @@
 """make bench: stock Odoo 18 and Odoo 18 + this addon, side by side.
 
 Called by dev/bench.sh with two databases cloned from the same template
-(one with the addon installed). Runs dev/bench_odoo.py in fresh Odoo
-processes per database and run, alternating stock / addon (A B A B) so that
-the noise of a shared machine hits both alike, against the tests' real SMTP
-server (tests/smtp_server.py, aiosmtpd) in this process: it keeps the raw
-messages in memory (the floor replays them), writes nothing to disk.
-Prints the table and the target checks, writes bench.json and bench.png.
+(one with the addon installed), and for each other stack (a mail addon
+installed beside, on both sides: --stack-db) two more. Runs
+dev/bench_odoo.py in fresh Odoo processes per database and run, alternating
+stock / addon (A B A B) so that the noise of a shared machine hits both
+alike, against the tests' real SMTP server (tests/smtp_server.py, aiosmtpd)
+in this process: it keeps the raw messages in memory (the floor replays
+them), writes nothing to disk. Prints the table and the target checks,
+writes bench.json and bench.png.
 """
 
 import argparse
@@ -37,6 +39,14 @@ PDF_TARGETS = {
     "c_batch_": 0.70,
 }
 PARTS = ("composers", "drain", "batch")
+#: The stacks the drain is measured on (issue 24): the modules installed
+#: on both sides, stock's and the addon's. Composers and batch: bare only.
+STACKS = {"bare": (), "mail_tracking": ("mail_tracking",), "mass_mailing": ("mass_mailing",)}
+#: A stack's metrics are the bare ones with "@<stack>" appended.
+STACK_MARK = "@"
+#: Where a mailing's mails are drained too, after the document mails (an
+#: extra row: the drain's target compares the document mails alone).
+MAILING_STACKS = ("mass_mailing",)
 #: The composer steps beyond `measure` (which opens the unchanged
 #: quotation's): each a fresh process per run, cold then warm openings.
 COMPOSER_STEPS = {
@@ -116,8 +126,39 @@ def summary(values):
     return {"min": min(values), "median": statistics.median(values), "runs": values}
 
 
-def build_results(raw, floors):
-    """{metric: {variant: {min, median, runs}}} from the runs' raw output."""
+def add_drains(add, variant, drains, suffix=""):
+    """The (b) and (d) metrics of one process's drains, named with `suffix`
+    (a stack's mark, none on the bare stack)."""
+    for drain in drains:
+        add("b_drain_%d_s%s" % (drain["mails"], suffix), variant, drain["seconds"])
+        add("b_queries_per_mail_%d%s" % (drain["mails"], suffix), variant, drain["queries"] / drain["mails"])
+        if drain is drains[-1]:
+            add("b_cpu_per_mail_ms" + suffix, variant, 1000.0 * drain["cpu_seconds"] / drain["mails"])
+        add("d_peak_drain_%d_mib%s" % (drain["mails"], suffix), variant, drain["peak_kib"] / 1024.0)
+        add(
+            "d_growth_drain_%d_mib%s" % (drain["mails"], suffix),
+            variant,
+            (drain["peak_kib"] - drain["rss_before_kib"]) / 1024.0,
+        )
+
+
+def add_mailing(add, variant, drain, suffix):
+    """The (b) metrics of a mailing's drain."""
+    add("b_mailing_drain_%d_s%s" % (drain["mails"], suffix), variant, drain["seconds"])
+    add("b_mailing_cpu_per_mail_ms" + suffix, variant, 1000.0 * drain["cpu_seconds"] / drain["mails"])
+    add("b_mailing_queries_per_mail%s" % suffix, variant, drain["queries"] / drain["mails"])
+
+
+def split_metric(metric):
+    """(the bare metric's name, the stack) of a metric name."""
+    base, _mark, stack = metric.partition(STACK_MARK)
+    return base, stack or "bare"
+
+
+def build_results(raw, floors, raw_stacks=None):
+    """{metric: {variant: {min, median, runs}}} from the runs' raw output:
+    `raw` the bare stack's, `raw_stacks` {stack: {variant: [results]}} the
+    other stacks' (their metrics marked with the stack)."""
     metrics = {}
 
     def add(metric, variant, value):
@@ -133,17 +174,7 @@ def build_results(raw, floors):
                     add(prefix + "_cold_s", variant, result[prefix + "_cold"])
                 if result.get(prefix + "_warm"):
                     add(prefix + "_warm_s", variant, statistics.median(result[prefix + "_warm"]))
-            for drain in result["drain"]:
-                add("b_drain_%d_s" % drain["mails"], variant, drain["seconds"])
-                add("b_queries_per_mail_%d" % drain["mails"], variant, drain["queries"] / drain["mails"])
-                if drain is result["drain"][-1]:
-                    add("b_cpu_per_mail_ms", variant, 1000.0 * drain["cpu_seconds"] / drain["mails"])
-                add("d_peak_drain_%d_mib" % drain["mails"], variant, drain["peak_kib"] / 1024.0)
-                add(
-                    "d_growth_drain_%d_mib" % drain["mails"],
-                    variant,
-                    (drain["peak_kib"] - drain["rss_before_kib"]) / 1024.0,
-                )
+            add_drains(add, variant, result["drain"])
             if result.get("batch_previewed"):
                 previewed = result["batch_previewed"]
                 add(
@@ -162,6 +193,12 @@ def build_results(raw, floors):
             add("d_growth_batch_mib", variant, (batch["peak_kib"] - batch["rss_before_kib"]) / 1024.0)
     for floor in floors:
         add("b_drain_%d_s" % floor["mails"], "floor", floor["seconds"])
+    for stack, by_variant in (raw_stacks or {}).items():
+        for variant, results in by_variant.items():
+            for result in results:
+                add_drains(add, variant, result["drain"], STACK_MARK + stack)
+                if result.get("mailing"):
+                    add_mailing(add, variant, result["mailing"], STACK_MARK + stack)
     return {
         metric: {variant: summary(values) for variant, values in by.items()} for metric, by in metrics.items()
     }
@@ -188,6 +225,9 @@ LABELS = {
     "b_drain_": "(b) queue drain, %s mails (s)",
     "b_cpu_per_mail_ms": "(b) Odoo CPU per mail, largest drain (ms)",
     "b_queries_per_mail_": "(b) SQL queries per mail, drain of %s",
+    "b_mailing_drain_": "(b) drain of a mailing to %s contacts (s)",
+    "b_mailing_cpu_per_mail_ms": "(b) Odoo CPU per mail, mailing (ms)",
+    "b_mailing_queries_per_mail": "(b) SQL queries per mail, mailing",
     "c_batch_previewed_": "(c) batch send of %s invoices previewed before, %s (s)",
     "c_batch_": "(c) batch send of %s invoices, %s (s)",
     "c_queries_per_invoice": "(c) SQL queries per invoice",
@@ -199,6 +239,18 @@ LABELS = {
 
 
 def label(metric):
+    """What the table and the target checks call a metric; a stack's rows
+    say the stack after the part's letter: "(b) + mail_tracking: ..."."""
+    base, stack = split_metric(metric)
+    text = base_label(base)
+    if stack == "bare":
+        return text
+    return (
+        "%s + %s: %s" % (text[:3], stack, text[4:]) if text.startswith("(") else "%s (+ %s)" % (text, stack)
+    )
+
+
+def base_label(metric):
     if metric in LABELS:
         return LABELS[metric]
     for prefix, text in LABELS.items():
@@ -224,6 +276,9 @@ ORDER = (
     "b_drain_",
     "b_cpu",
     "b_queries",
+    "b_mailing_drain",
+    "b_mailing_cpu",
+    "b_mailing_queries",
     "c_batch_",
     "c_queries",
     "d_peak_drain",
@@ -234,14 +289,19 @@ ORDER = (
 
 
 def order_key(metric):
-    rank = next((index for index, prefix in enumerate(ORDER) if metric.startswith(prefix)), len(ORDER))
-    numbers = [int(part) for part in metric.split("_") if part.isdigit()]
-    return (rank, numbers, "sent" in metric, metric)
+    """The bare stack's rows first, then each stack's, in STACKS' order."""
+    base, stack = split_metric(metric)
+    stack_rank = list(STACKS).index(stack) if stack in STACKS else len(STACKS)
+    rank = next((index for index, prefix in enumerate(ORDER) if base.startswith(prefix)), len(ORDER))
+    numbers = [int(part) for part in base.split("_") if part.isdigit()]
+    return (stack_rank, stack, rank, numbers, "sent" in base, base)
 
 
 def target_of(metric):
     """The ratio addon/stock issue 17 asks for, None when none applies
-    (queries, CPU and memory are shown, not judged)."""
+    (queries, CPU and memory are shown, not judged). The same on every
+    stack."""
+    metric = split_metric(metric)[0]
     if not metric.endswith("_s"):
         return None
     for prefix, target in PDF_TARGETS.items():
@@ -274,8 +334,9 @@ def table(results):
     rows = []
     for metric in sorted(results, key=order_key):
         by = results[metric]
+        base = split_metric(metric)[0]
 
-        def cell(variant, by=by, metric=metric):
+        def cell(variant, by=by, metric=base):
             if variant not in by:
                 return ""
             if metric.endswith("_mib"):
@@ -317,7 +378,7 @@ def chart(results, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    times = [m for m in sorted(results, key=order_key) if m.endswith("_s")]
+    times = [m for m in sorted(results, key=order_key) if split_metric(m)[0].endswith("_s")]
     memory = [m for m in sorted(results, key=order_key) if m.startswith("d_peak")]
     fig, axes = plt.subplots(
         1, 2, figsize=(15, 5.5), gridspec_kw={"width_ratios": [max(len(times), 1), max(len(memory), 1)]}
@@ -445,7 +506,7 @@ def sample(runs, variant, step, dbs, common, args, log, run):
     result = run_odoo(
         dbs[variant],
         step,
-        os.path.join(args.out, "%s-%s-%d.json" % (step, variant, run)),
+        os.path.join(args.out, "%s-%s-%s.json" % (step, variant, run)),
         common,
         log,
         args.timeout,
@@ -485,16 +546,38 @@ def composers(result, samples, variant, dbs, common, args, log, run, server):
         result["load"][step] = samples[-1]["load_before"] + samples[-1]["load_after"]
 
 
-def main():
+def parse_stacks(parser, text):
+    stacks = [stack for stack in text.split(",") if stack]
+    if not stacks or set(stacks) - set(STACKS):
+        parser.error("--stacks wants some of %s" % ", ".join(STACKS))
+    return [stack for stack in STACKS if stack in stacks]
+
+
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stock-db", required=True)
-    parser.add_argument("--addon-db", required=True)
+    parser.add_argument("--stock-db", help="the bare stack's stock database")
+    parser.add_argument("--addon-db", help="the bare stack's database with the addon")
+    parser.add_argument(
+        "--stack-db",
+        nargs=3,
+        action="append",
+        default=[],
+        metavar=("STACK", "STOCK_DB", "ADDON_DB"),
+        help="the two databases of a stack other than bare (its modules installed on both)",
+    )
+    parser.add_argument(
+        "--stacks",
+        help="the stacks the drain is measured on, comma-separated among %s (default: all; with --quick,"
+        " bare); composers and batch are measured on bare only" % ", ".join(STACKS),
+    )
     parser.add_argument("--out", default=os.path.join(ROOT, "artifacts", "bench"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--warm", type=int, default=3, help="warm openings of each composer per run")
     parser.add_argument("--mails", default="100,500", help="queue sizes drained, comma-separated")
     parser.add_argument("--invoices", type=int, default=50)
-    parser.add_argument("--quick", action="store_true", help="smoke run: 1 run, 20/50 mails, 5 invoices")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 1 run, 20/50 mails, 5 invoices, bare stack only"
+    )
     parser.add_argument(
         "--parts",
         default=",".join(PARTS),
@@ -510,116 +593,188 @@ def main():
         args.runs, args.warm, args.mails, args.invoices = 1, 1, "20,50", 5
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    parts = parse_parts(parser, args.parts)
-    mails = [int(count) for count in args.mails.split(",")]
-    if not mails or min(mails) < 1 or args.invoices < 2:
+    args.parts = parse_parts(parser, args.parts)
+    args.stacks = parse_stacks(parser, args.stacks or ("bare" if args.quick else ",".join(STACKS)))
+    args.mail_sizes = [int(count) for count in args.mails.split(",")]
+    if not args.mail_sizes or min(args.mail_sizes) < 1 or args.invoices < 2:
         parser.error("--mails wants positive sizes, --invoices at least 2 (one opens the single wizard)")
-    os.makedirs(args.out, exist_ok=True)
-    log = os.path.join(args.out, "odoo.log")
-    open(log, "w").close()
-    pdf = os.path.join(args.out, "queued-mail.pdf")
-    if os.path.exists(pdf):
-        os.unlink(pdf)
-    dbs = {"stock": args.stock_db, "addon": args.addon_db}
-    load_smtp_server.module = load_smtp_server()
-    server = load_smtp_server.module.ScriptedSmtpServer().start()
-    started = time.time()
-    load_start = load_average()
-    common = {
-        "MDS_BENCH_SMTP_PORT": str(server.port),
-        "MDS_BENCH_PDF": pdf,
-        "MDS_BENCH_WARM": str(args.warm),
-        "MDS_BENCH_MAILS": args.mails,
-        "MDS_BENCH_INVOICES": str(args.invoices),
-        "MDS_BENCH_PARTS": ",".join(parts),
-    }
-    raw = {variant: [] for variant in VARIANTS}
-    floors = []
-    floor_file = os.path.join(args.out, "floor-messages.pickle")
-    profiles = {}
-    try:
-        prepared = {}
-        for variant in VARIANTS:
-            print("bench: preparing %s (%s)" % (variant, dbs[variant]), flush=True)
-            prepared[variant] = run_odoo(
-                dbs[variant],
-                "prepare",
-                os.path.join(args.out, "prepare-%s.json" % variant),
-                common,
-                log,
-                args.timeout,
-            )
-            take(server)
-        for run in range(1, args.runs + 1):
-            for variant in VARIANTS:  # A B A B ...
-                print("bench: run %d/%d, %s, load %s" % (run, args.runs, variant, load_average()), flush=True)
-                samples = []
-                result = sample(samples, variant, "measure", dbs, common, args, log, run)
-                received = take(server)
-                if result["addon"] != (variant == "addon"):
-                    raise RuntimeError(
-                        "bench: mail_document_send installed on %s: %s" % (variant, result["addon"])
-                    )
-                result["load"] = {"measure": samples[0]["load_before"] + samples[0]["load_after"]}
-                if "composers" in parts:
-                    composers(result, samples, variant, dbs, common, args, log, run, server)
-                expected = (sum(mails) if "drain" in parts else 0) + (
-                    2 * args.invoices if "batch" in parts else 0
+    # The bare databases measure the composers and the batch, and the drain
+    # when bare is one of the stacks; the other stacks measure the drain.
+    args.bare_parts = [part for part in args.parts if part != "drain" or "bare" in args.stacks]
+    args.other_stacks = [stack for stack in args.stacks if stack != "bare"] if "drain" in args.parts else []
+    args.stack_dbs = {stack: {"stock": stock, "addon": addon} for stack, stock, addon in args.stack_db}
+    missing = [stack for stack in args.other_stacks if stack not in args.stack_dbs]
+    if missing:
+        parser.error("no --stack-db for %s" % ", ".join(missing))
+    if args.bare_parts and not (args.stock_db and args.addon_db):
+        parser.error("--stock-db and --addon-db are needed for %s" % ", ".join(args.bare_parts))
+    return args
+
+
+class Bench:
+    """One `make bench`: the SMTP server, the databases, the runs' raw
+    output."""
+
+    def __init__(self, args, server):
+        self.args, self.server = args, server
+        self.mails = args.mail_sizes
+        self.mailing_size = max(self.mails)
+        self.log = os.path.join(args.out, "odoo.log")
+        self.dbs = {"stock": args.stock_db, "addon": args.addon_db}
+        self.common = {
+            "MDS_BENCH_SMTP_PORT": str(server.port),
+            "MDS_BENCH_PDF": os.path.join(args.out, "queued-mail.pdf"),
+            "MDS_BENCH_WARM": str(args.warm),
+            "MDS_BENCH_MAILS": args.mails,
+            "MDS_BENCH_INVOICES": str(args.invoices),
+            "MDS_BENCH_PARTS": ",".join(args.bare_parts),
+        }
+        self.raw = {variant: [] for variant in VARIANTS}
+        self.raw_stacks = {stack: {variant: [] for variant in VARIANTS} for stack in args.other_stacks}
+        self.floors = []
+        self.floor_file = os.path.join(args.out, "floor-messages.pickle")
+        self.prepared = {}
+
+    def stack_env(self, stack):
+        env = dict(self.common, MDS_BENCH_STACK_MODULES=",".join(("mail_document_send", *STACKS[stack])))
+        if stack in MAILING_STACKS:
+            env["MDS_BENCH_MAILING"] = str(self.mailing_size)
+        return env
+
+    def prepare(self):
+        """Once per database, not timed: the quotations, the PDF."""
+        todo = [("bare", self.dbs, self.common)] if self.args.bare_parts else []
+        todo += [
+            (stack, self.args.stack_dbs[stack], self.stack_env(stack)) for stack in self.args.other_stacks
+        ]
+        for stack, dbs, env in todo:
+            for variant in VARIANTS:
+                print("bench: preparing %s, %s (%s)" % (stack, variant, dbs[variant]), flush=True)
+                self.prepared.setdefault(stack, {})[variant] = run_odoo(
+                    dbs[variant],
+                    "prepare",
+                    os.path.join(self.args.out, "prepare-%s-%s.json" % (stack, variant)),
+                    env,
+                    self.log,
+                    self.args.timeout,
                 )
-                if len(received) != expected:
-                    raise RuntimeError(
-                        "bench: the SMTP server got %d messages from %s, expected %d"
-                        % (len(received), variant, expected)
+                take(self.server)
+
+    def check_received(self, received, expected, what):
+        if len(received) != expected:
+            raise RuntimeError(
+                "bench: the SMTP server got %d messages from %s, expected %d"
+                % (len(received), what, expected)
+            )
+
+    def run_bare(self, run):
+        """The bare stack's run: stock then addon, every part asked for."""
+        args, parts = self.args, self.args.bare_parts
+        for variant in VARIANTS:  # A B A B ...
+            print(
+                "bench: run %d/%d, bare, %s, load %s" % (run, args.runs, variant, load_average()), flush=True
+            )
+            samples = []
+            result = sample(samples, variant, "measure", self.dbs, self.common, args, self.log, run)
+            received = take(self.server)
+            if result["addon"] != (variant == "addon"):
+                raise RuntimeError(
+                    "bench: mail_document_send installed on %s: %s" % (variant, result["addon"])
+                )
+            result["load"] = {"measure": samples[0]["load_before"] + samples[0]["load_after"]}
+            if "composers" in parts:
+                composers(result, samples, variant, self.dbs, self.common, args, self.log, run, self.server)
+            expected = (sum(self.mails) if "drain" in parts else 0) + (
+                2 * args.invoices if "batch" in parts else 0
+            )
+            self.check_received(received, expected, variant)
+            self.raw[variant].append(result)
+            if variant == "addon" and "drain" in parts and not os.path.exists(self.floor_file):
+                # The floor replays what the addon sent in its largest drain.
+                start = sum(self.mails[:-1])
+                with open(self.floor_file, "wb") as handle:
+                    pickle.dump(
+                        [(m.mail_from, m.rcpt_tos, m.data) for m in received[start : start + self.mails[-1]]],
+                        handle,
+                        protocol=4,
                     )
-                raw[variant].append(result)
-                if variant == "addon" and "drain" in parts and not os.path.exists(floor_file):
-                    # The floor replays what the addon sent in its largest drain.
-                    start = sum(mails[:-1])
-                    with open(floor_file, "wb") as handle:
-                        pickle.dump(
-                            [(m.mail_from, m.rcpt_tos, m.data) for m in received[start : start + mails[-1]]],
-                            handle,
-                            protocol=4,
-                        )
-            if "drain" not in parts:
-                continue
-            venv_python = os.path.join(os.environ["MDS_VENV"], "bin", "python")
-            before = load_average()
-            output = subprocess.run(
-                [
-                    venv_python,
-                    os.path.join(ROOT, "dev", "bench_floor.py"),
-                    floor_file,
-                    server.host,
-                    str(server.port),
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-                timeout=args.timeout,
-            ).stdout
-            floor = json.loads(output)
-            floor["load"] = before + load_average()
-            floors.append(floor)
-            take(server)
-        if args.profile and "drain" in parts:
-            profiles = profile(args, dbs, common, mails, server, log)
-    finally:
-        server.stop()
-        if os.path.exists(floor_file):
-            os.unlink(floor_file)
-    results = build_results(raw, floors)
-    # The 1-minute load at every process start and end: what the table's
-    # noise comes from on a shared machine.
-    one_minute = [
-        values[index]
-        for variant in VARIANTS
-        for result in raw[variant]
-        for values in result["load"].values()
-        for index in (0, 3)
-    ]
+        if "drain" in parts:
+            self.run_floor()
+
+    def run_floor(self):
+        venv_python = os.path.join(os.environ["MDS_VENV"], "bin", "python")
+        before = load_average()
+        output = subprocess.run(
+            [
+                venv_python,
+                os.path.join(ROOT, "dev", "bench_floor.py"),
+                self.floor_file,
+                self.server.host,
+                str(self.server.port),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=self.args.timeout,
+        ).stdout
+        floor = json.loads(output)
+        floor["load"] = before + load_average()
+        self.floors.append(floor)
+        take(self.server)
+
+    def run_stack(self, stack, run):
+        """A stack's run: the drains, stock then addon, each side checked
+        to be the stack it names."""
+        dbs, env = self.args.stack_dbs[stack], self.stack_env(stack)
+        for variant in VARIANTS:
+            print(
+                "bench: run %d/%d, %s, %s, load %s" % (run, self.args.runs, stack, variant, load_average()),
+                flush=True,
+            )
+            samples = []
+            result = sample(samples, variant, "stack", dbs, env, self.args, self.log, "%s-%d" % (stack, run))
+            expected = sum(self.mails) + (self.mailing_size if stack in MAILING_STACKS else 0)
+            self.check_received(take(self.server), expected, "%s, %s" % (stack, variant))
+            expected = sorted(STACKS[stack] + (("mail_document_send",) if variant == "addon" else ()))
+            if result["modules"] != expected:
+                raise RuntimeError(
+                    "bench: %s, %s has %s installed, not %s" % (stack, variant, result["modules"], expected)
+                )
+            if "mail_tracking" in STACKS[stack] and result.get("tracked") != sum(self.mails):
+                raise RuntimeError(
+                    "bench: mail_tracking tracked %s mails on %s, %d sent"
+                    % (result.get("tracked"), variant, sum(self.mails))
+                )
+            result["load"] = {"stack": samples[0]["load_before"] + samples[0]["load_after"]}
+            self.raw_stacks[stack][variant].append(result)
+
+    def measure(self):
+        self.prepare()
+        for run in range(1, self.args.runs + 1):
+            if self.args.bare_parts:
+                self.run_bare(run)
+            for stack in self.args.other_stacks:
+                self.run_stack(stack, run)
+        if self.args.profile and "drain" in self.args.bare_parts:
+            return profile(self.args, self.dbs, self.common, self.mails, self.server, self.log)
+        return {}
+
+    def one_minute_loads(self):
+        """The 1-minute load at every process start and end: what the
+        table's noise comes from on a shared machine."""
+        results = [result for variant in VARIANTS for result in self.raw[variant]]
+        results += [
+            result for by in self.raw_stacks.values() for variant in VARIANTS for result in by[variant]
+        ]
+        return [values[index] for result in results for values in result["load"].values() for index in (0, 3)]
+
+
+def write_report(bench, results, profiles, started, load_start):
+    """bench.json and bench.png; the report's dict."""
+    args = bench.args
     text = table(results)
-    checks = targets(results)
+    one_minute = bench.one_minute_loads()
+    first = next(iter(bench.prepared.values()), {}).get("stock", {})
     report = {
         "command": args.command,
         "date_utc": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
@@ -631,16 +786,18 @@ def main():
             "load_end": load_average(),
             "load_1min_range": [min(one_minute), max(one_minute)],
             "note": "load = os.getloadavg() (1, 5, 15 min), before + after: every Odoo process in"
-            " raw[side][run].load, every measure in its own load (quotation_load, invoice_load,"
-            " drain[].load, batch.load), every floor in floor[].load",
+            " raw[side][run].load and raw_stacks[stack][side][run].load, every measure in its own load"
+            " (quotation_load, invoice_load, drain[].load, batch.load), every floor in floor[].load",
         },
         "settings": {
             "runs": args.runs,
             "warm": args.warm,
-            "mails": mails,
+            "mails": bench.mails,
             "invoices": args.invoices,
-            "parts": parts,
-            "pdf_bytes": prepared["stock"]["pdf_bytes"],
+            "parts": args.parts,
+            "stacks": {stack: list(STACKS[stack]) for stack in args.stacks},
+            "stack_metrics": "a stack's metrics are the bare ones followed by %r and the stack" % STACK_MARK,
+            "pdf_bytes": first.get("pdf_bytes"),
         },
         "ratios": {
             metric: {
@@ -658,39 +815,75 @@ def main():
             }
             for metric in results
         },
-        "targets": checks,
+        "targets": targets(results),
         "results": results,
-        "raw": raw,
-        "floor": floors,
+        "raw": bench.raw,
+        "raw_stacks": bench.raw_stacks,
+        "floor": bench.floors,
         "profiles": profiles,
         "table": text,
     }
     with open(os.path.join(args.out, "bench.json"), "w") as handle:
         json.dump(report, handle, indent=1)
     chart(results, os.path.join(args.out, "bench.png"))
-    print(text)
+    return report
+
+
+def print_report(bench, report, load_start):
+    print(report["table"])
     print(
         "Targets (addon/stock, ratio of the medians; a measurement: the exit status does not depend on them):"
     )
-    for check in checks:
+    width = max([len(label(check["metric"])) for check in report["targets"]] or [0])
+    for check in report["targets"]:
         print(
-            "  %s  %-48s %.2f (target <= %.2f)"
-            % ("PASS" if check["pass"] else "FAIL", label(check["metric"]), check["ratio"], check["target"])
+            "  %s  %s %.2f (target <= %.2f)"
+            % (
+                "PASS" if check["pass"] else "FAIL",
+                label(check["metric"]).ljust(width),
+                check["ratio"],
+                check["target"],
+            )
         )
+    low, high = report["machine"]["load_1min_range"]
     print(
-        "bench: %d runs, %d s, load (1/5/15 min) %s at the start, %s at the end, 1-min load %.2f to %.2f"
-        " over the samples (%d cores); %s/bench.json and bench.png"
+        "bench: %d runs, stacks %s, %d s, load (1/5/15 min) %s at the start, %s at the end, 1-min load"
+        " %.2f to %.2f over the samples (%d cores); %s/bench.json and bench.png"
         % (
-            args.runs,
+            bench.args.runs,
+            ",".join(bench.args.stacks),
             report["seconds"],
             load_start,
             report["machine"]["load_end"],
-            min(one_minute),
-            max(one_minute),
+            low,
+            high,
             os.cpu_count(),
-            args.out,
+            bench.args.out,
         )
     )
+
+
+def main():
+    args = parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    open(os.path.join(args.out, "odoo.log"), "w").close()
+    pdf = os.path.join(args.out, "queued-mail.pdf")
+    if os.path.exists(pdf):
+        os.unlink(pdf)
+    load_smtp_server.module = load_smtp_server()
+    server = load_smtp_server.module.ScriptedSmtpServer().start()
+    started = time.time()
+    load_start = load_average()
+    bench = Bench(args, server)
+    try:
+        profiles = bench.measure()
+    finally:
+        server.stop()
+        if os.path.exists(bench.floor_file):
+            os.unlink(bench.floor_file)
+    results = build_results(bench.raw, bench.floors, bench.raw_stacks)
+    report = write_report(bench, results, profiles, started, load_start)
+    print_report(bench, report, load_start)
 
 
 if __name__ == "__main__":

@@ -5,12 +5,16 @@ dev/bench.py: the same code on the stock database and on the addon's.
 
 What to do comes from the environment (odoo shell takes no script
 arguments): MDS_BENCH_STEP (prepare | measure | quotation_changed |
-invoice_composer | invoice_send | invoice_send_changed | profile | drain),
+invoice_composer | invoice_send | invoice_send_changed | profile | drain |
+stack),
 MDS_BENCH_PARTS (what `measure` does: "composers,drain,batch" by default),
 MDS_BENCH_OUT (JSON written there), MDS_BENCH_SMTP_PORT, MDS_BENCH_PDF (the
 ~30 KB quotation PDF every queued mail carries), MDS_BENCH_WARM,
-MDS_BENCH_MAILS ("100,500"), MDS_BENCH_INVOICES, and for the profile
-MDS_BENCH_PYSPY and MDS_BENCH_PROFILE (the speedscope file written).
+MDS_BENCH_MAILS ("100,500"), MDS_BENCH_INVOICES, for the profile
+MDS_BENCH_PYSPY and MDS_BENCH_PROFILE (the speedscope file written), for
+`stack` MDS_BENCH_STACK_MODULES (the modules whose installation it reports)
+and MDS_BENCH_MAILING (the size of a mailing drained after the document
+mails, mass_mailing's stack).
 """
 
 # `env` and `odoo` are given by odoo shell.
@@ -36,6 +40,7 @@ BENCH_TAG = "mds-bench"
 #: rolled back), so both sides open the wizard on the same kind of invoice.
 WIZARD_TAG = "mds-bench-wizard"
 SERVER_NAME = "Benchmark SMTP server"
+MAILING_LIST = "mds-bench mailing list"
 
 
 def queries():
@@ -327,10 +332,16 @@ def stop_profiler(profiler):
 def drain(count, pdf, profile_to=None):
     """(b) The queue of `count` mails drained by process_email_queue (the
     mail cron's method), committing after each mail as the cron does."""
-    Mail = env["mail.mail"].sudo()  # noqa: F821
     unsent_queue().unlink()
     env.cr.commit()  # noqa: F821
     make_queue(count, pdf)
+    return timed_drain(count, profile_to)
+
+
+def timed_drain(count, profile_to=None):
+    """The queue made by the caller (`count` mails, committed) drained by
+    process_email_queue, measured; no mail may be left unsent."""
+    Mail = env["mail.mail"].sudo()  # noqa: F821
     env.invalidate_all()  # noqa: F821
     reset_peak()
     rss_before = rss_kib("VmRSS")
@@ -359,6 +370,58 @@ def drain(count, pdf, profile_to=None):
         "peak_kib": peak,
         "load": load_before + load_after,
     }
+
+
+def mailing_contacts(count):
+    """`count` contacts of the benchmark's mailing list, each its own
+    address, made once (committed)."""
+    lists = env["mailing.list"]  # noqa: F821
+    mailing_list = lists.search([("name", "=", MAILING_LIST)], limit=1) or lists.create(
+        {"name": MAILING_LIST}
+    )
+    contacts = env["mailing.contact"].search([("list_ids", "in", mailing_list.ids)], order="id")  # noqa: F821
+    if len(contacts) < count:
+        contacts |= env["mailing.contact"].create(  # noqa: F821
+            [
+                {
+                    "name": "Bench contact %d" % number,
+                    "email": "bench-contact-%d@example.com" % number,
+                    "list_ids": [Command.link(mailing_list.id)],
+                }
+                for number in range(len(contacts), count)
+            ]
+        )
+    env.cr.commit()  # noqa: F821
+    return mailing_list, contacts[:count]
+
+
+def mailing_drain(count):
+    """(b) on the mass_mailing stack: a mailing to `count` contacts of a
+    list, sent as the mailing's Send button does (mass_mailing's composer
+    queues one mail per contact with its trace: the force-send limit is set
+    to 0 so that it queues them, as it does above 100 recipients), drained
+    like the document mails; every trace must say sent."""
+    unsent_queue().unlink()
+    mailing_list, contacts = mailing_contacts(count)
+    env["ir.config_parameter"].sudo().set_param("mail.mail.force.send.limit", "0")  # noqa: F821
+    mailing = env["mailing.mailing"].create(  # noqa: F821
+        {
+            "subject": "Bench mailing %s" % time.time(),
+            "body_html": "<p>Hello,</p><p>The news of the week.</p>",
+            "mailing_model_id": env["ir.model"]._get_id("mailing.list"),  # noqa: F821
+            "contact_list_ids": [Command.link(mailing_list.id)],
+        }
+    )
+    mailing.action_send_mail(res_ids=contacts.ids)
+    env.cr.commit()  # noqa: F821
+    queued = unsent_queue()
+    if len(queued) != count or queued.mailing_id != mailing:
+        raise RuntimeError("%d mails queued for a mailing to %d contacts" % (len(queued), count))
+    result = timed_drain(count)
+    traces = mailing.mailing_trace_ids
+    if len(traces) != count or set(traces.mapped("trace_status")) != {"sent"}:
+        raise RuntimeError("the mailing's traces: %s" % sorted(traces.mapped("trace_status")))
+    return result
 
 
 def preview(invoices):
@@ -526,6 +589,45 @@ def drains_only(out):
     json.dump([drain(int(count), pdf) for count in os.environ["MDS_BENCH_MAILS"].split(",")], out)
 
 
+def installed(names):
+    """Which of the modules `names` are installed here."""
+    return sorted(
+        env["ir.module.module"]  # noqa: F821
+        .search([("name", "in", names), ("state", "=", "installed")])
+        .mapped("name")
+    )
+
+
+def tracking_rows():
+    """mail_tracking's rows (one per mail its send_email saw), None
+    without it: the stack's hook must be in the loop on both sides."""
+    if "mail.tracking.email" not in env:  # noqa: F821
+        return None
+    return env["mail.tracking.email"].sudo().search_count([])  # noqa: F821
+
+
+def stack(out):
+    """(b) on a stack's database (another mail addon installed beside, or
+    not, this one): the same drains as `measure`'s, then with
+    MDS_BENCH_MAILING a mailing's (mass_mailing), and what is installed,
+    for bench.py to check that each side is the stack it names."""
+    use_server(int(os.environ["MDS_BENCH_SMTP_PORT"]))
+    with open(os.environ["MDS_BENCH_PDF"], "rb") as handle:
+        pdf = handle.read()
+    tracked = tracking_rows()
+    result = {
+        "pid": os.getpid(),
+        "addon": addon_installed(),
+        "modules": installed(os.environ.get("MDS_BENCH_STACK_MODULES", "").split(",")),
+        "drain": [drain(int(count), pdf) for count in os.environ["MDS_BENCH_MAILS"].split(",")],
+    }
+    if tracked is not None:
+        result["tracked"] = tracking_rows() - tracked
+    if os.environ.get("MDS_BENCH_MAILING"):
+        result["mailing"] = mailing_drain(int(os.environ["MDS_BENCH_MAILING"]))
+    json.dump(result, out)
+
+
 def main():
     serve_http()
     step = os.environ["MDS_BENCH_STEP"]
@@ -538,6 +640,7 @@ def main():
         "invoice_send_changed": lambda out: invoice_send(out, change=True),
         "profile": profile,
         "drain": drains_only,
+        "stack": stack,
     }
     with open(os.environ["MDS_BENCH_OUT"], "w") as out:
         steps[step](out)
