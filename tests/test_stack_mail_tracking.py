@@ -71,3 +71,25 @@ class TestStackMailTracking(MailCase):
         self.assertEqual(self.state_of(order), "sent")
         self.assertEqual(notification.notification_status, "sent")
         self.assertFalse(self.failure_activities(order))
+
+    def test_no_valid_recipient_is_a_failure_not_a_sent_mail(self):
+        """mail_tracking also catches what stock refuses before the server
+        (no valid recipient address): recorded where it hides nothing
+        (delivery/wire.py), the mail is failed, never journaled as sent."""
+        mail = self.make_mail(email_to="no address here", auto_delete=False)
+        self.process_queue(mail)
+        self.assertFalse(self.smtp.attempts)
+        mail.invalidate_recordset()
+        self.assertEqual((mail.state, mail.failure_class), ("exception", "recipient"))
+        self.assertEqual(mail.failure_type, "mail_email_invalid")
+        self.assertEqual(self.journal(mail.id).mapped("state"), ["failed"])
+
+    def test_the_engine_calls_mail_trackings_send_email(self):
+        """Every mail goes through the one engine: mail_tracking's
+        send_email is called and tracks the mail as sent."""
+        mails = self.make_mail(email_to="a@example.com") | self.make_mail(email_to="b@example.com")
+        self.process_queue(mails)
+        self.assertEqual(sorted(r.rcpt_tos[0] for r in self.smtp.received), ["a@example.com", "b@example.com"])
+        for mail in mails:
+            self.assertEqual(self.tracking_of(mail.id).state, "sent")
+            self.assertEqual(self.journal(mail.id).mapped("state"), ["sent"])
