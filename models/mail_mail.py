@@ -249,9 +249,9 @@ class MailMail(models.Model):
                 if raise_exception:
                     raise MailDeliveryException(self.env._("Unable to connect to SMTP Server"), exc) from exc
                 _logger.info("Cannot connect to mail server %s: %s", mail_server_id, exc)
-                Batch(self.browse(batch_ids), mail_server, alias_domain_id, auto_commit, connect_error=exc).run(
-                    post_send_callback
-                )
+                Batch(
+                    self.browse(batch_ids), mail_server, alias_domain_id, auto_commit, connect_error=exc
+                ).run(post_send_callback)
             else:
                 self.browse(batch_ids)._send(
                     auto_commit=auto_commit,

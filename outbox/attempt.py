@@ -57,7 +57,9 @@ class MailAttempt:
             return session, None
         if message_id is None:
             # Stock's checks found no valid recipient in any of its emails.
-            self.batch.outcome.failed(self.mail, None, self.snapshot, self.lines, found_by_stock=stock_failure)
+            self.batch.outcome.failed(
+                self.mail, None, self.snapshot, self.lines, found_by_stock=stock_failure
+            )
             return session, None
         return session, self._sent(message_id, success_pids, stock_failure, refused, later)
 
@@ -73,8 +75,9 @@ class MailAttempt:
             before = len(seen.exchanges)
             try:
                 refused.update(
-                    exchange.send(mailer, message, session, prepared.mail_server_id,
-                                  while_sending if last else None)
+                    exchange.send(
+                        mailer, message, session, prepared.mail_server_id, while_sending if last else None
+                    )
                 )
                 self._raise_hidden_failure(seen, before)
             except AssertionError as error:
@@ -85,7 +88,9 @@ class MailAttempt:
                     stock_failure = "mail_email_missing"
                 else:
                     stock_failure = "mail_email_invalid"
-                _logger.info("Ignoring invalid recipients for mail.mail %s: %s", self.mail.id, email.get("email_to"))
+                _logger.info(
+                    "Ignoring invalid recipients for mail.mail %s: %s", self.mail.id, email.get("email_to")
+                )
                 continue
             message_id = message["Message-Id"]
             if email.get("partner_id"):
@@ -108,10 +113,19 @@ class MailAttempt:
             self.batch.deletes.add(self.mail.id)
         _logger.info("mail.mail %s (Message-Id %s) sent", self.mail.id, message_id)
         if later and not stock_failure and not outcome.needs_more_than_statement(self.snapshot, refused):
-            return outcome.sent_statement(self.mail.id, self.snapshot, message_id, self.lines,
-                                          prepared.is_notification)
-        outcome.sent(self.mail, self.snapshot, message_id, self.lines, prepared.is_notification,
-                     refused=refused, success_pids=success_pids, failure_type=stock_failure)
+            return outcome.sent_statement(
+                self.mail.id, self.snapshot, message_id, self.lines, prepared.is_notification
+            )
+        outcome.sent(
+            self.mail,
+            self.snapshot,
+            message_id,
+            self.lines,
+            prepared.is_notification,
+            refused=refused,
+            success_pids=success_pids,
+            failure_type=stock_failure,
+        )
         return None
 
     def _failed(self, exc, exchange_seen, session):
@@ -129,7 +143,10 @@ class MailAttempt:
             reply = smtp_failure.classify(exc)[2]
             _logger.error(
                 "mail.mail %s (Message-Id %s): no reply from the server after the whole email was sent (%s): "
-                "set aside for review", self.mail.id, self.snapshot["message_id"], reply,
+                "set aside for review",
+                self.mail.id,
+                self.snapshot["message_id"],
+                reply,
             )
             self.batch.outcome.set_aside(self.mail, self.snapshot, reasons.verdict_lost, reply, self.lines)
             code = None

@@ -32,8 +32,16 @@ class Batch:
     send_email connects for each mail); `connect_error`: its connection
     could not be opened, each mail records that as its attempt's failure."""
 
-    def __init__(self, mails, mail_server, alias_domain_id, auto_commit=False, raise_exception=False,
-                 session=None, connect_error=None):
+    def __init__(
+        self,
+        mails,
+        mail_server,
+        alias_domain_id,
+        auto_commit=False,
+        raise_exception=False,
+        session=None,
+        connect_error=None,
+    ):
         self.mails = mails.with_context(**{CONTEXT_KEY: BatchMemo()})
         self.env = self.mails.env
         self.mail_server = (mail_server or self.env["ir.mail_server"]).with_env(self.env)

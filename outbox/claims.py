@@ -112,7 +112,9 @@ class Claims:
                 continue
             cr.commit()  # pylint: disable=invalid-commit
             return claimed
-        _logger.info("mail.mail %s: no claim after %s tries, left to the next run", list(ids)[:1], CLAIM_TRIES)
+        _logger.info(
+            "mail.mail %s: no claim after %s tries, left to the next run", list(ids)[:1], CLAIM_TRIES
+        )
         return self.mails.browse()
 
     def next_with_outcome(self, ids, outcome=None):

@@ -54,7 +54,9 @@ class DeferredDeletes:
             self.env.cr.commit()  # pylint: disable=invalid-commit
         except psycopg2.Error as exc:
             self.env.cr.rollback()
-            _logger.info("Sent mails %s not deleted yet (%s): the next queue run deletes them", mail_ids[:5], exc)
+            _logger.info(
+                "Sent mails %s not deleted yet (%s): the next queue run deletes them", mail_ids[:5], exc
+            )
 
 
 def delete_leftovers(env):
@@ -63,13 +65,17 @@ def delete_leftovers(env):
     sent before a dead runner's claims are set aside: a younger one may be in
     a live runner's batch, about to be deleted by it, and two deletes of one
     row make one of them fail."""
-    leftovers = env["mail.mail"].sudo().search(
-        [
-            ("state", "=", "sent"),
-            ("auto_delete", "=", True),
-            ("write_date", "<", attempt_rules.interrupted_before(fields.Datetime.now())),
-        ],
-        limit=CHUNK * 10,
+    leftovers = (
+        env["mail.mail"]
+        .sudo()
+        .search(
+            [
+                ("state", "=", "sent"),
+                ("auto_delete", "=", True),
+                ("write_date", "<", attempt_rules.interrupted_before(fields.Datetime.now())),
+            ],
+            limit=CHUNK * 10,
+        )
     )
     if leftovers:
         unlink_sent(env, leftovers.ids)

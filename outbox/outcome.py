@@ -57,8 +57,9 @@ _JOURNAL_SQL = """
         %(j_failure_reason)s, %(j_review_needed)s);"""
 
 
-def journal_params(snapshot, state, lines=None, failure_class=None, code=None, reply=None, reason=None,
-                   review_needed=False):
+def journal_params(
+    snapshot, state, lines=None, failure_class=None, code=None, reply=None, reason=None, review_needed=False
+):
     """The journal row's parameters (_JOURNAL_SQL) for one attempt."""
     return {
         "j_user_id": snapshot["user_id"] or None,
@@ -133,11 +134,23 @@ class Outcome:
         another addon to call."""
         key = (snapshot["model"], snapshot["res_id"])
         return bool(
-            refused or key in self.todo_documents or key in self.failed_documents or self.hook_chain_on_success()
+            refused
+            or key in self.todo_documents
+            or key in self.failed_documents
+            or self.hook_chain_on_success()
         )
 
-    def sent(self, mail, snapshot, message_id, lines, is_notification, refused=None, success_pids=(),
-             failure_type=None):
+    def sent(
+        self,
+        mail,
+        snapshot,
+        message_id,
+        lines,
+        is_notification,
+        refused=None,
+        success_pids=(),
+        failure_type=None,
+    ):
         """A success recorded now: the statement, and what it leaves to the
         hook chain, the journal of refused recipients and the document.
         `failure_type`: stock's, when some of its emails had no valid
@@ -145,11 +158,19 @@ class Outcome:
         via_hooks = bool(failure_type) or hooks.extended_by_others(self.env, hooks.POSTPROCESS)
         self.env.flush_all()
         if hooks.extended_by_others(self.env, hooks.MAIL_WRITE):
-            mail.sudo().write(dict(_CLEARED, state="sent", failure_reason=False, failure_type=False,
-                                   **dict.fromkeys(_FAILURE, False)))
+            mail.sudo().write(
+                dict(
+                    _CLEARED,
+                    state="sent",
+                    failure_reason=False,
+                    failure_type=False,
+                    **dict.fromkeys(_FAILURE, False),
+                )
+            )
             self.env.flush_all()
-        statement = self.sent_statement(mail.id, snapshot, message_id, lines, is_notification,
-                                        envelope=not via_hooks)
+        statement = self.sent_statement(
+            mail.id, snapshot, message_id, lines, is_notification, envelope=not via_hooks
+        )
         self.env.cr.execute(*statement)
         # What the ORM holds of these rows is stale.
         self.env.invalidate_all()
@@ -168,8 +189,16 @@ class Outcome:
             reply = "%s %s" % (code, reply.decode(errors="replace") if isinstance(reply, bytes) else reply)
             failure_class = smtp_failure.classify_reply(code, reply)
             reason = reasons.failure_sentence(self.env, failure_class, reply)
-            rows.append(journal_params(dict(snapshot, recipients=address), "failed",
-                                       failure_class=failure_class, code=code, reply=reply, reason=reason))
+            rows.append(
+                journal_params(
+                    dict(snapshot, recipients=address),
+                    "failed",
+                    failure_class=failure_class,
+                    code=code,
+                    reply=reply,
+                    reason=reason,
+                )
+            )
         self._journal(rows)
 
     def delivered(self, snapshot):
@@ -195,29 +224,55 @@ class Outcome:
         failure_type = reasons.stock_failure_type(failure_class, code, found_by_stock)
         self._tell_hooks_it_failed(mail, reply or reason, failure_type, keep=exc is not None)
         mail = mail.sudo().exists()
-        mail.write(dict(_CLEARED, state=state, failure_class=failure_class, failure_smtp_code=code or False,
-                        failure_smtp_reply=reply or False, failure_reason=reason, failure_type=failure_type,
-                        scheduled_date=when or False))
+        mail.write(
+            dict(
+                _CLEARED,
+                state=state,
+                failure_class=failure_class,
+                failure_smtp_code=code or False,
+                failure_smtp_reply=reply or False,
+                failure_reason=reason,
+                failure_type=failure_type,
+                scheduled_date=when or False,
+            )
+        )
         if state == attempt_rules.QUEUED:
             self._retry_scheduled(mail, snapshot, attempt, reply or failure_class, when)
         else:
-            _logger.error("mail.mail %s (Message-Id %s) failed for good after %s attempt(s): %s %s",
-                          snapshot["mail_id"], snapshot["message_id"], attempt, failure_class, reply or "")
-            self.set_envelope(mail, {"notification_status": "exception", "failure_reason": reason,
-                                     "failure_type": reasons.notification_failure_type(failure_type)})
+            self._given_up(mail, snapshot, failure_class, reply, reason, failure_type)
         self._journal([journal_params(snapshot, "failed", lines, failure_class, code, reply, reason)])
         if state == attempt_rules.FAILED:
-            self._document_failed(snapshot, lambda env: reasons.failure_reason(
-                env, failure_class, reply, state, attempt))
+            self._document_failed(
+                snapshot, lambda env: reasons.failure_reason(env, failure_class, reply, state, attempt)
+            )
         return code
 
+    def _given_up(self, mail, snapshot, failure_class, reply, reason, failure_type):
+        _logger.error(
+            "mail.mail %s (Message-Id %s) failed for good after %s attempt(s): %s %s",
+            snapshot["mail_id"],
+            snapshot["message_id"],
+            snapshot["attempt"],
+            failure_class,
+            reply or "",
+        )
+        values = {"notification_status": "exception", "failure_reason": reason}
+        self.set_envelope(mail, dict(values, failure_type=reasons.notification_failure_type(failure_type)))
+
     def _retry_scheduled(self, mail, snapshot, attempt, why, when):
-        _logger.warning("mail.mail %s (Message-Id %s): attempt %s failed (%s), retry at %s",
-                        snapshot["mail_id"], snapshot["message_id"], attempt, why, when)
+        _logger.warning(
+            "mail.mail %s (Message-Id %s): attempt %s failed (%s), retry at %s",
+            snapshot["mail_id"],
+            snapshot["message_id"],
+            attempt,
+            why,
+            when,
+        )
         # The hook chain marked the recipients' envelope failed: the mail is
         # in fact queued again.
-        self.set_envelope(mail, {"notification_status": "ready", "failure_type": False,
-                                 "failure_reason": False})
+        self.set_envelope(
+            mail, {"notification_status": "ready", "failure_type": False, "failure_reason": False}
+        )
         # Due retries go out without waiting for the hourly queue run.
         cron = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
         if cron:
@@ -230,8 +285,9 @@ class Outcome:
         only for an address its own checks found invalid)."""
         if keep and failure_type in ("mail_email_invalid", "mail_email_missing"):
             failure_type = "unknown"
-        mail.sudo()._postprocess_sent_message(success_pids=[], failure_reason=reason,
-                                              failure_type=failure_type)
+        mail.sudo()._postprocess_sent_message(
+            success_pids=[], failure_reason=reason, failure_type=failure_type
+        )
 
     def set_aside(self, mail, snapshot, reason_in, reply=False, lines=None):
         """Failed, flagged for review, never retried by itself: the server
@@ -240,13 +296,29 @@ class Outcome:
         document's note is written in its reader's."""
         reason = reason_in(self.env)
         mail = mail.sudo().exists()
-        mail.write(dict(_CLEARED, state="exception", failure_class=smtp_failure.UNKNOWN,
-                        failure_smtp_code=False, failure_smtp_reply=reply or False, failure_type="unknown",
-                        failure_reason=reason, scheduled_date=False, delivery_review_needed=True))
-        self.set_envelope(mail, {"notification_status": "exception", "failure_type": "unknown",
-                                 "failure_reason": reason})
-        self._journal([journal_params(snapshot, "failed", lines, smtp_failure.UNKNOWN, None, reply, reason,
-                                      review_needed=True)])
+        mail.write(
+            dict(
+                _CLEARED,
+                state="exception",
+                failure_class=smtp_failure.UNKNOWN,
+                failure_smtp_code=False,
+                failure_smtp_reply=reply or False,
+                failure_type="unknown",
+                failure_reason=reason,
+                scheduled_date=False,
+                delivery_review_needed=True,
+            )
+        )
+        self.set_envelope(
+            mail, {"notification_status": "exception", "failure_type": "unknown", "failure_reason": reason}
+        )
+        self._journal(
+            [
+                journal_params(
+                    snapshot, "failed", lines, smtp_failure.UNKNOWN, None, reply, reason, review_needed=True
+                )
+            ]
+        )
         self._document_failed(snapshot, reason_in)
 
     def _document_failed(self, snapshot, reason_in):
@@ -264,11 +336,17 @@ class Outcome:
         returned, which an addon catching the exception makes it do."""
         if not mail:
             return
-        notifications = self.env["mail.notification"].sudo().search([
-            ("mail_mail_id", "in", mail.ids),
-            ("notification_type", "=", "email"),
-            ("notification_status", "!=", "canceled"),
-        ])
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("mail_mail_id", "in", mail.ids),
+                    ("notification_type", "=", "email"),
+                    ("notification_status", "!=", "canceled"),
+                ]
+            )
+        )
         if notifications:
             notifications.write(values)
             notifications.mail_message_id._notify_message_notification_update()

@@ -30,8 +30,18 @@ class Prepared:
     `built`: its messages built ahead, while the previous mail was with the
     server."""
 
-    __slots__ = ("auto_delete", "built", "email_from", "emails", "error", "is_notification", "mail_id",
-                 "mail_server_id", "snapshot", "write_date")
+    __slots__ = (
+        "auto_delete",
+        "built",
+        "email_from",
+        "emails",
+        "error",
+        "is_notification",
+        "mail_id",
+        "mail_server_id",
+        "snapshot",
+        "write_date",
+    )
 
     def __init__(self, mail, emails, error, snapshot):
         emails_from = tools.mail.email_split_and_format_normalize(mail.email_from)

@@ -42,7 +42,9 @@ def _sentences(env):
         smtp_failure.TOO_LARGE: env._(
             "The email is too large for the mail server. Send fewer or smaller attachments."
         ),
-        smtp_failure.UNKNOWN: env._("The email could not be sent for an unknown reason. Ask an administrator."),
+        smtp_failure.UNKNOWN: env._(
+            "The email could not be sent for an unknown reason. Ask an administrator."
+        ),
     }
 
 

@@ -95,4 +95,6 @@ def stored_attachment_lines(mail):
     mail = mail.sudo().exists()
     if not mail:
         return []
-    return [attachment_line(att["name"], att["raw"] or b"") for att in mail.attachment_ids.read(["name", "raw"])]
+    return [
+        attachment_line(att["name"], att["raw"] or b"") for att in mail.attachment_ids.read(["name", "raw"])
+    ]

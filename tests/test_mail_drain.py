@@ -243,8 +243,14 @@ class TestOneEngine(MailCase):
             return True
 
         stock = type("StockMail", (), {"_send": hook, "__module__": "odoo.addons.mail.models.mail_mail"})
-        ours = type("OurMail", (stock,), {"_postprocess_sent_message": hook,
-                                          "__module__": "odoo.addons.mail_document_send.models.mail_mail"})
+        ours = type(
+            "OurMail",
+            (stock,),
+            {
+                "_postprocess_sent_message": hook,
+                "__module__": "odoo.addons.mail_document_send.models.mail_mail",
+            },
+        )
         self.assertFalse(hooks.extended_by_others({"mail.mail": ours()}, hooks.POSTPROCESS))
         for name in ("_postprocess_sent_message", "write", "_prepare_outgoing_list"):
             other = type("OtherMail", (ours,), {name: hook, "__module__": "odoo.addons.mass_mailing.models"})

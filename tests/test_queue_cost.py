@@ -8,7 +8,6 @@ import hashlib
 import logging
 from unittest.mock import patch
 
-from odoo.addons.mail.models.mail_mail import MailMail as StockMailMail
 from odoo.sql_db import Cursor
 from odoo.tools import mute_logger
 
@@ -23,10 +22,10 @@ PDF_SHA256 = hashlib.sha256(PDF).hexdigest()
 #: SQL queries per sent mail, all of them, in a test's transaction (no
 #: commit: the claim and the outcome are not shared there). History: the
 #: addon's bookkeeping alone cost 14.7 queries per mail on top of stock's
-#: _send, then 11.5; since the fast lane (mails read by chunks, a success's
-#: outcome in one statement) the whole send costs 5.2 here (make bench,
-#: committing per mail: 1.5 against stock 18's 20). A new per-mail query
-#: must be justified.
+#: _send, then 11.5; since the mails are read by chunks and a success's
+#: outcome is one statement (outbox/), the whole send costs 5.2 here (make
+#: bench, committing per mail: 1.5 against stock 18's 20). A new per-mail
+#: query must be justified.
 QUERIES_PER_MAIL = 6
 
 
@@ -53,40 +52,27 @@ class TestQueueCost(MailCase):
 
     def drain(self, count):
         """Drain a queue of `count` mails through the real SMTP server; SQL
-        queries per mail: all of them, and those outside stock's _send."""
+        queries per mail, all of them."""
         self.smtp.reset()
         self.queue(count)
-        counts = {"all": 0, "stock": 0}
-        inside_stock = []
-        real_execute, real_send = Cursor.execute, StockMailMail._send
+        counts = {"all": 0}
+        real_execute = Cursor.execute
 
-        # Spies: the real methods run, the queries are only counted.
+        # A spy: the real method runs, the queries are only counted.
         def counting_execute(cr, *args, **kwargs):
             counts["all"] += 1
-            counts["stock"] += 1 if inside_stock else 0
             return real_execute(cr, *args, **kwargs)
-
-        def stock_send(mails, *args, **kwargs):
-            inside_stock.append(True)
-            try:
-                return real_send(mails, *args, **kwargs)
-            finally:
-                inside_stock.pop()
 
         self.env.flush_all()
         self.env.invalidate_all()
-        with (
-            patch.object(Cursor, "execute", counting_execute),
-            patch.object(StockMailMail, "_send", stock_send),
-            real_smtp_delivery(),
-        ):
+        with patch.object(Cursor, "execute", counting_execute), real_smtp_delivery():
             self.env["mail.mail"].process_email_queue()
         self.assertEqual(len(self.smtp.received), count)
-        return counts["all"] / count, (counts["all"] - counts["stock"]) / count
+        return counts["all"] / count
 
     def test_bookkeeping_is_cheap_and_does_not_grow_with_the_queue(self):
-        short_all, _short_own = self.drain(3)
-        long_all, _long_own = self.drain(12)
+        short_all = self.drain(3)
+        long_all = self.drain(12)
         _logger.info("queries per mail: %.1f for 3 mails, %.1f for 12", short_all, long_all)
         self.assertLessEqual(
             long_all,

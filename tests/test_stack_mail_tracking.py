@@ -89,7 +89,9 @@ class TestStackMailTracking(MailCase):
         send_email is called and tracks the mail as sent."""
         mails = self.make_mail(email_to="a@example.com") | self.make_mail(email_to="b@example.com")
         self.process_queue(mails)
-        self.assertEqual(sorted(r.rcpt_tos[0] for r in self.smtp.received), ["a@example.com", "b@example.com"])
+        self.assertEqual(
+            sorted(r.rcpt_tos[0] for r in self.smtp.received), ["a@example.com", "b@example.com"]
+        )
         for mail in mails:
             self.assertEqual(self.tracking_of(mail.id).state, "sent")
             self.assertEqual(self.journal(mail.id).mapped("state"), ["sent"])

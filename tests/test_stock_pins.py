@@ -18,7 +18,10 @@ PINS = {
     "mail.mail:send": ("efa98e3be6f80603", "models/mail_mail.py send(): the loop reproduced"),
     "mail.mail:send_after_commit": ("8bef4f7accb335a0", "send_after_commit(): reproduced, commit per mail"),
     "mail.mail:_send": ("bb6ce0fcc904b6c1", "replaced by the runner (outbox/), which reproduces its steps"),
-    "mail.mail:_postprocess_sent_message": ("262e55cf39b49a46", "its body done by outbox/outcome.py and outbox/deletes.py unless extended"),
+    "mail.mail:_postprocess_sent_message": (
+        "262e55cf39b49a46",
+        "its body done by outbox/outcome.py and outbox/deletes.py unless extended",
+    ),
     "mail.mail:process_email_queue": ("69ee892dd04a0162", "its `filters` context extended"),
     "mail.mail:_split_by_mail_configuration": ("4eccbfc0c45281cc", "send() groups mails with it"),
     "mail.mail:_prepare_outgoing_list": ("2833be2bd064f6f8", "outbox/prepare.py prepares mails with it"),

@@ -146,9 +146,7 @@ class Rpc:
         self.models = xmlrpc.client.ServerProxy(odoo["url"] + "/xmlrpc/2/object", allow_none=True)
 
     def __call__(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(
-            self.db, self.uid, self.password, model, method, list(args), kwargs
-        )
+        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
 
     def ref(self, xmlid):
         module, name = xmlid.split(".", 1)
