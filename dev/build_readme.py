@@ -47,6 +47,7 @@ SECTIONS = [
 DOCS = [
     ("bounces", "making bounces reach Odoo (Postfix, Exim, a mailbox) and what each bounce does."),
     ("delivery", "failure classes, retries, the journal and what survives a crash, in detail."),
+    ("outbox", "the one engine every email goes through, file by file, hook by hook."),
     ("scaling", "several Odoo processes or servers on one database."),
     ("develop", "the developer's set-up: demo, tests, linters, where things live."),
     ("stress", "real Odoo processes killed mid-send: nothing lost, nothing sent twice unnoticed."),

@@ -33,3 +33,4 @@ from . import test_odoo_test_session
 from . import test_build_email
 from . import test_stack_mass_mailing
 from . import test_stack_cc_bcc
+from . import test_stack_pins
