@@ -154,7 +154,7 @@ stack_modules="mail_tracking,mail_composer_cc_bcc,mass_mailing"
 stack_tags="${MDS_STACK_TEST_TAGS:-}"
 if [[ -z "$stack_tags" && -z "${MDS_TEST_TAGS:-}" ]]; then
   stack_tags="mds_stack/mail_document_send"
-  for cls in TestMailRetry TestMailClaim TestDeliveryState TestBounce TestBrokenConnection TestFailureLog TestOdooTestSession; do
+  for cls in TestMailRetry TestMailClaim TestMailDrain TestDeliveryState TestBounce TestBrokenConnection TestFailureLog TestOdooTestSession; do
     stack_tags="$stack_tags,/mail_document_send:$cls"
   done
 elif [[ -z "$stack_tags" ]]; then

@@ -15,7 +15,7 @@ from odoo.exceptions import AccessError
 from odoo.modules.registry import Registry
 
 from ..delivery import smtp_failure
-from ..outbox import deletes, interrupted, reasons
+from ..outbox import after_sent, interrupted, reasons
 from ..outbox.batch import QUEUE_KEY, Batch
 
 _logger = logging.getLogger(__name__)
@@ -67,6 +67,14 @@ class MailMail(models.Model):
         copy=False,
         help="The Odoo process (host:pid) that claimed the email and is sending it; cleared with "
         "Sending since.",
+    )
+    sent_hooks_pending = fields.Boolean(
+        "Follow-up pending",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Sent; what other addons do after an email is sent (a mailing's statistics) comes with the "
+        "next emails sent, or the next queue run.",
     )
     retry_user_id = fields.Many2one(
         "res.users", "Retried by", readonly=True, copy=False, help="Who last retried it by hand."
@@ -120,6 +128,7 @@ class MailMail(models.Model):
             "sending_started_date": False,
             "sending_runner": False,
             "delivery_review_needed": False,
+            "sent_hooks_pending": False,
         }
 
     def mark_outgoing(self):
@@ -215,9 +224,9 @@ class MailMail(models.Model):
             _logger.exception("Could not set interrupted sends aside; the queue goes on")
         try:
             with self.env.cr.savepoint():
-                deletes.delete_leftovers(self.env)
+                after_sent.leftovers(self.env)
         except psycopg2.Error as exc:
-            _logger.info("Sent mails left over not deleted (%s); the queue goes on", exc)
+            _logger.info("Sent mails left over not followed up (%s); the queue goes on", exc)
 
     def send_after_commit(self):
         """Stock sends chatter notifications after the commit, in a new

@@ -107,10 +107,10 @@ class MailAttempt:
 
     def _sent(self, message_id, success_pids, stock_failure, refused, later):
         outcome, prepared = self.batch.outcome, self.prepared
-        # Stock's body of _postprocess_sent_message deletes an auto-delete
-        # mail: when the hook chain runs, it is gone, else the batch deletes it.
-        if prepared.auto_delete and not (stock_failure or outcome.hook_chain_on_success()):
-            self.batch.deletes.add(self.mail.id)
+        if not stock_failure:
+            # Its auto-delete and other addons' hooks after sending, with the
+            # batch's other sent mails (outbox/after_sent.py).
+            self.batch.after_sent.add(self.mail.id, prepared.auto_delete, success_pids)
         _logger.info("mail.mail %s (Message-Id %s) sent", self.mail.id, message_id)
         if later and not stock_failure and not outcome.needs_more_than_statement(self.snapshot, refused):
             return outcome.sent_statement(

@@ -16,7 +16,7 @@ from . import session as sessions
 from . import snapshot as snapshots
 from .attempt import MailAttempt
 from .claims import Claims
-from .deletes import DeferredDeletes
+from .after_sent import AfterSent
 from .memo import CONTEXT_KEY, BatchMemo
 from .outcome import Outcome
 from .prepare import Preparer, build
@@ -56,7 +56,7 @@ class Batch:
         self.claims = Claims(self.mails, due=bool(self.env.context.get(QUEUE_KEY)))
         self.outcome = Outcome(self.env, snapshots.Documents(self.env))
         self.preparer = Preparer(self.mails, self.mail_server, self.outcome, internal_subtypes={})
-        self.deletes = DeferredDeletes(self.env, self.auto_commit)
+        self.after_sent = AfterSent(self.env, self.auto_commit)
 
     def run(self, post_send_callback=None):
         pending, claimed = sorted(self.mails.ids), None
@@ -79,7 +79,7 @@ class Batch:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
             # Not after an error (the transaction may be unusable, the caller
             # decides): left over, sent, for the next queue run.
-            self.deletes.flush()
+            self.after_sent.flush()
         finally:
             for own in self.own_sessions:
                 sessions.close(own)

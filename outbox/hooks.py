@@ -71,6 +71,8 @@ def extended_by_others(env, hook):
         cls._mds_hooks_extended = cache
     if hook not in cache:
         cache[hook] = any(
-            method in klass.__dict__ and not _known(klass, method) for klass in cls.__mro__ for method in methods
+            method in klass.__dict__ and not _known(klass, method)
+            for klass in cls.__mro__
+            for method in methods
         )
     return cache[hook]

@@ -30,7 +30,8 @@ _MAIL_SENT_SQL = """
     UPDATE mail_mail
        SET state = 'sent', failure_reason = NULL, failure_type = NULL,
            failure_class = NULL, failure_smtp_code = NULL, failure_smtp_reply = NULL,
-           sending_started_date = NULL, sending_runner = NULL, write_date = %(now)s, write_uid = %(uid)s
+           sending_started_date = NULL, sending_runner = NULL, sent_hooks_pending = %(hooks_pending)s,
+           write_date = %(now)s, write_uid = %(uid)s
      WHERE id = %(mail_id)s;"""
 _ENVELOPE_SENT_SQL = """
     UPDATE mail_notification SET notification_status = 'sent', failure_type = NULL, failure_reason = NULL
@@ -100,22 +101,26 @@ class Outcome:
 
     # -- success -------------------------------------------------------
     def hook_chain_on_success(self):
-        """Whether a success goes through the ORM's write and the hook chain
-        of _postprocess_sent_message: another addon extends them."""
-        return hooks.extended_by_others(self.env, hooks.MAIL_WRITE) or hooks.extended_by_others(
-            self.env, hooks.POSTPROCESS
-        )
+        """Whether a success goes through the ORM's write: another addon
+        extends it. (_postprocess_sent_message's chain is called for the
+        batch's sent mails together: outbox/after_sent.py.)"""
+        return hooks.extended_by_others(self.env, hooks.MAIL_WRITE)
+
+    def hooks_pending(self):
+        """Whether a sent mail waits for another addon's
+        _postprocess_sent_message (outbox/after_sent.py)."""
+        return hooks.extended_by_others(self.env, hooks.POSTPROCESS)
 
     def sent_statement(self, mail_id, snapshot, message_id, lines, is_notification, envelope=True):
         """A success as one statement (query, parameters), without the parts
         another addon's hook must do (outbox/hooks.py). `envelope`: the
-        recipients' envelope marked sent here (not when the hook chain
-        does it)."""
+        recipients' envelope marked sent here (not when the hook chain is
+        called at once, for a mail some of whose recipients were invalid)."""
         now = fields.Datetime.now()
         query = _MESSAGE_ID_SQL
         if not hooks.extended_by_others(self.env, hooks.MAIL_WRITE):
             query += _MAIL_SENT_SQL
-        if envelope and not hooks.extended_by_others(self.env, hooks.POSTPROCESS):
+        if envelope:
             query += _ENVELOPE_SENT_SQL
         params = dict(
             journal_params(snapshot, "sent", lines),
@@ -125,6 +130,7 @@ class Outcome:
             mail_message_id=snapshot["mail_message_id"] or None,
             mail_id=mail_id,
             is_notification=bool(is_notification),
+            hooks_pending=(envelope and self.hooks_pending()) or None,
         )
         return query + _JOURNAL_SQL, params
 
@@ -155,12 +161,13 @@ class Outcome:
         hook chain, the journal of refused recipients and the document.
         `failure_type`: stock's, when some of its emails had no valid
         recipient (the hook chain marks their envelope failed)."""
-        via_hooks = bool(failure_type) or hooks.extended_by_others(self.env, hooks.POSTPROCESS)
+        via_hooks = bool(failure_type)
         self.env.flush_all()
         if hooks.extended_by_others(self.env, hooks.MAIL_WRITE):
             mail.sudo().write(
                 dict(
                     _CLEARED,
+                    sent_hooks_pending=not via_hooks and self.hooks_pending(),
                     state="sent",
                     failure_reason=False,
                     failure_type=False,

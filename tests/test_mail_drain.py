@@ -235,8 +235,27 @@ class TestOneEngine(MailCase):
         ):
             self.process_queue(mails)
         self.assert_sent_and_journaled(mails)
-        self.assertEqual(counts, {"postprocess": 2, "prepare": 2})
+        # _postprocess_sent_message's chain once for the batch's sent mails.
+        self.assertEqual(counts, {"postprocess": 1, "prepare": 2})
         self.assertEqual(len(sent_by_send_email), 2)
+        self.assertFalse(any(mails.mapped("sent_hooks_pending")))
+
+    def test_hooks_after_sending_a_runner_left_are_called_by_the_next_run(self):
+        """A runner stopped between a mail's committed outcome and its
+        follow-up leaves it sent, its follow-up pending: once past the time
+        a live runner could still be on it, the next queue run calls the
+        other addons' _postprocess_sent_message for it."""
+        mail = self.make_mail(auto_delete=False)
+        mail.write({"state": "sent", "sent_hooks_pending": True})
+        self.env.flush_all()
+        counts = self.spy_stock()
+        with patch.object(hooks, "extended_by_others", return_value=True):
+            self.process_queue()
+            self.assertEqual(counts["postprocess"], 0, "maybe in a live runner's batch")
+            with freeze_time(mail.write_date + datetime.timedelta(minutes=11)):
+                self.process_queue()
+        self.assertEqual(counts["postprocess"], 1)
+        self.assertFalse(self.stored(mail, "sent_hooks_pending"))
 
     def test_an_override_outside_stock_counts_as_another_addons(self):
         def hook(*args, **kwargs):
