@@ -14,9 +14,9 @@ import logging
 
 from . import session as sessions
 from . import snapshot as snapshots
+from .after_sent import AfterSent
 from .attempt import MailAttempt
 from .claims import Claims
-from .after_sent import AfterSent
 from .memo import CONTEXT_KEY, BatchMemo
 from .outcome import Outcome
 from .prepare import Preparer, build
