@@ -59,7 +59,11 @@ class AfterSent:
             return
         self.ids.append(mail_id)
         self.success_pids.update(success_pids)
-        if self.auto_commit and len(self.ids) >= CHUNK:
+
+    def flush_when_full(self):
+        """Once the outcomes are committed (the batch's commit): the last
+        mail added has its outcome in that commit, not before."""
+        if len(self.ids) >= CHUNK:
             self.flush()
 
     def flush(self):

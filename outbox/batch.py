@@ -77,6 +77,7 @@ class Batch:
                     # One commit per mail: this mail's outcome, and the next
                     # mail's claim, on record before its SMTP exchange.
                     self.env.cr.commit()  # pylint: disable=invalid-commit
+                    self.after_sent.flush_when_full()
             # Not after an error (the transaction may be unusable, the caller
             # decides): left over, sent, for the next queue run.
             self.after_sent.flush()

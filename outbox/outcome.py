@@ -17,7 +17,7 @@ from odoo import fields
 
 from ..delivery import attempt as attempt_rules
 from ..delivery import smtp_failure
-from . import hooks, reasons
+from . import hooks, journal, reasons
 
 _logger = logging.getLogger(__name__)
 
@@ -37,54 +37,6 @@ _ENVELOPE_SENT_SQL = """
     UPDATE mail_notification SET notification_status = 'sent', failure_type = NULL, failure_reason = NULL
      WHERE %(is_notification)s AND mail_mail_id = %(mail_id)s AND notification_type = 'email'
        AND notification_status NOT IN ('sent', 'canceled');"""
-# The attempt's rank among all the attempts of the mail, manual retries
-# included; an attempt set aside is the one already counted. The message
-# may be gone (auto-delete of a mail that is not a notification).
-_JOURNAL_SQL = """
-    INSERT INTO mail_delivery_log (
-        create_uid, create_date, write_uid, write_date, date, user_id, company_id, model, res_id,
-        record_name, is_document_email, mail_message_id, mail_id, message_id, recipients, subject,
-        attachments, attempt, state, runner, failure_class, failure_smtp_code, failure_smtp_reply,
-        failure_reason, review_needed)
-    VALUES (
-        %(uid)s, %(now)s, %(uid)s, %(now)s, %(now)s, %(j_user_id)s, %(j_company_id)s, %(j_model)s,
-        %(j_res_id)s, %(j_record_name)s, %(j_is_document_email)s,
-        (SELECT id FROM mail_message WHERE id = %(j_mail_message_id)s), %(j_mail_id)s,
-        %(j_message_id)s, %(j_recipients)s, %(j_subject)s, %(j_attachments)s,
-        GREATEST(%(j_attempt)s, %(j_recount)s + (
-            SELECT count(*) FROM mail_delivery_log
-             WHERE %(j_mail_id)s IS NOT NULL AND mail_id = %(j_mail_id)s AND state IN ('sent', 'failed'))),
-        %(j_state)s, %(j_runner)s, %(j_failure_class)s, %(j_failure_smtp_code)s, %(j_failure_smtp_reply)s,
-        %(j_failure_reason)s, %(j_review_needed)s);"""
-
-
-def journal_params(
-    snapshot, state, lines=None, failure_class=None, code=None, reply=None, reason=None, review_needed=False
-):
-    """The journal row's parameters (_JOURNAL_SQL) for one attempt."""
-    return {
-        "j_user_id": snapshot["user_id"] or None,
-        "j_company_id": snapshot["company_id"] or None,
-        "j_model": snapshot["model"] or None,
-        "j_res_id": snapshot["res_id"] or None,
-        "j_record_name": snapshot["record_name"] or None,
-        "j_is_document_email": bool(snapshot["is_document_email"]),
-        "j_mail_message_id": snapshot["mail_message_id"] or None,
-        "j_mail_id": snapshot["mail_id"] or None,
-        "j_message_id": snapshot["message_id"] or None,
-        "j_recipients": snapshot["recipients"] or None,
-        "j_subject": snapshot["subject"] or None,
-        "j_attachments": "\n".join(lines or []) or None,
-        "j_attempt": snapshot["attempt"] or 0,
-        "j_recount": 0 if review_needed else 1,
-        "j_state": state,
-        "j_runner": snapshot["runner"] or None,
-        "j_failure_class": failure_class or None,
-        "j_failure_smtp_code": code or None,
-        "j_failure_smtp_reply": reply or None,
-        "j_failure_reason": reason or None,
-        "j_review_needed": bool(review_needed),
-    }
 
 
 class Outcome:
@@ -123,7 +75,7 @@ class Outcome:
         if envelope:
             query += _ENVELOPE_SENT_SQL
         params = dict(
-            journal_params(snapshot, "sent", lines),
+            journal.row(snapshot, "sent", lines),
             now=now,
             uid=self.env.uid,
             message_id=message_id,
@@ -132,7 +84,7 @@ class Outcome:
             is_notification=bool(is_notification),
             hooks_pending=(envelope and self.hooks_pending()) or None,
         )
-        return query + _JOURNAL_SQL, params
+        return query + journal.INSERT, params
 
     def needs_more_than_statement(self, snapshot, refused):
         """Whether a success needs more than its statement: a recipient
@@ -197,7 +149,7 @@ class Outcome:
             failure_class = smtp_failure.classify_reply(code, reply)
             reason = reasons.failure_sentence(self.env, failure_class, reply)
             rows.append(
-                journal_params(
+                journal.row(
                     dict(snapshot, recipients=address),
                     "failed",
                     failure_class=failure_class,
@@ -206,7 +158,7 @@ class Outcome:
                     reason=reason,
                 )
             )
-        self._journal(rows)
+        journal.write_rows(self.env, rows)
 
     def delivered(self, snapshot):
         document = self.documents.of_snapshot(snapshot)
@@ -247,7 +199,9 @@ class Outcome:
             self._retry_scheduled(mail, snapshot, attempt, reply or failure_class, when)
         else:
             self._given_up(mail, snapshot, failure_class, reply, reason, failure_type)
-        self._journal([journal_params(snapshot, "failed", lines, failure_class, code, reply, reason)])
+        journal.write_rows(
+            self.env, [journal.row(snapshot, "failed", lines, failure_class, code, reply, reason)]
+        )
         if state == attempt_rules.FAILED:
             self._document_failed(
                 snapshot, lambda env: reasons.failure_reason(env, failure_class, reply, state, attempt)
@@ -319,12 +273,13 @@ class Outcome:
         self.set_envelope(
             mail, {"notification_status": "exception", "failure_type": "unknown", "failure_reason": reason}
         )
-        self._journal(
+        journal.write_rows(
+            self.env,
             [
-                journal_params(
+                journal.row(
                     snapshot, "failed", lines, smtp_failure.UNKNOWN, None, reply, reason, review_needed=True
                 )
-            ]
+            ],
         )
         self._document_failed(snapshot, reason_in)
 
@@ -357,15 +312,6 @@ class Outcome:
         if notifications:
             notifications.write(values)
             notifications.mail_message_id._notify_message_notification_update()
-
-    def _journal(self, rows):
-        if not rows:
-            return
-        self.env.flush_all()
-        now = {"now": fields.Datetime.now(), "uid": self.env.uid}
-        for row in rows:
-            self.env.cr.execute(_JOURNAL_SQL, dict(row, **now))
-        self.env["mail.delivery.log"].invalidate_model()
 
 
 #: The in-flight mark, cleared with any outcome.
