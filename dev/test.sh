@@ -144,29 +144,46 @@ fi
 
 # 2b. The stacks: the outbox beside the mail addons people install with it
 #     (OCA's mail_tracking and mail_composer_cc_bcc from their published
-#     wheels, dev/oca_addons.sh; Odoo's mass_mailing), all on one database
-#     from the template: the stack tests (tag mds_stack) and the outbox
-#     guarantees (classification, backoff and give-up, review flag, one mail
-#     per recipient, journal, delivery state and activity, bounce, bulk
-#     retry). Skipped by a narrowed run (MDS_TEST_TAGS) unless
-#     MDS_STACK_TEST_TAGS is set.
-stack_modules="mail_tracking,mail_composer_cc_bcc,mass_mailing"
-stack_tags="${MDS_STACK_TEST_TAGS:-}"
-if [[ -z "$stack_tags" && -z "${MDS_TEST_TAGS:-}" ]]; then
-  stack_tags="mds_stack/mail_document_send"
-  for cls in TestMailRetry TestMailClaim TestMailDrain TestDeliveryState TestBounce TestBrokenConnection TestFailureLog TestOdooTestSession; do
-    stack_tags="$stack_tags,/mail_document_send:$cls"
-  done
-elif [[ -z "$stack_tags" ]]; then
+#     wheels, dev/oca_addons.sh; Odoo's mass_mailing): all three on one
+#     database from the template, then each alone on its own (each extends
+#     other hooks, and the engine decides hook by hook: outbox/hooks.py).
+#     Each runs the outbox guarantees (classification, backoff and give-up,
+#     claims, review flag, drain and follow-up, one mail per recipient,
+#     journal, delivery state and activity, bounce, Odoo's test session) and
+#     its stack tests (tag mds_stack: all of them together, a stack's own
+#     alone). Skipped by a narrowed run (MDS_TEST_TAGS) unless
+#     MDS_STACK_TEST_TAGS is set, which runs those tags on all three.
+guarantees="TestMailRetry TestMailClaim TestMailDrain TestDeliveryState TestBounce TestBrokenConnection"
+guarantees="$guarantees TestFailureLog TestOdooTestSession"
+with_guarantees() {  # with_guarantees TAGS: TAGS and the guarantee classes'
+  local tags=$1 cls
+  for cls in $guarantees; do tags="$tags,/mail_document_send:$cls"; done
+  echo "$tags"
+}
+stacks=()
+if [[ -n "${MDS_STACK_TEST_TAGS:-}" ]]; then
+  stacks=("mail_tracking,mail_composer_cc_bcc,mass_mailing|$MDS_STACK_TEST_TAGS")
+elif [[ -z "${MDS_TEST_TAGS:-}" ]]; then
+  stacks=(
+    "mail_tracking,mail_composer_cc_bcc,mass_mailing|$(with_guarantees mds_stack/mail_document_send)"
+    "mail_tracking|$(with_guarantees mds_stack/mail_document_send:TestStackMailTracking)"
+    "mail_composer_cc_bcc|$(with_guarantees mds_stack/mail_document_send:TestStackCcBcc)"
+    "mass_mailing|$(with_guarantees mds_stack/mail_document_send:TestStackMassMailing)"
+  )
+else
   skipped_sections+=("stacks (MDS_TEST_TAGS without MDS_STACK_TEST_TAGS)")
 fi
-if [[ -n "$stack_tags" ]]; then
-  stack_db="mds_stack_$$"
+for stack in ${stacks[@]+"${stacks[@]}"}; do
+  stack_modules=${stack%%|*} stack_tags=${stack#*|}
+  stack_db="mds_stack_$$" stack_log="$ARTIFACTS/stack-tests.log"
+  if [[ $stack_modules != *,* ]]; then
+    stack_db="mds_stack_${stack_modules}_$$" stack_log="$ARTIFACTS/stack-tests-$stack_modules.log"
+  fi
   test_database "$stack_db"
   run_odoo_tests "stack tests beside $stack_modules" "$stack_db" "mail_document_send,$stack_modules" "$stack_tags" \
-    "$ARTIFACTS/stack-tests.log"
+    "$stack_log"
   if [[ $r_failed == 0 ]]; then dropdb --if-exists "$stack_db"; rm -rf "$MDS_CACHE/data/filestore/$stack_db"; fi
-fi
+done
 
 # French: every msgid the addon has now, exported from the test database
 # before it is dropped, is translated in i18n/fr.po (no fuzzy, placeholders
