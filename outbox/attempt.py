@@ -81,7 +81,7 @@ class MailAttempt:
                 )
                 self._raise_hidden_failure(seen, before)
             except AssertionError as error:
-                if str(error) != smtp_failure.NO_VALID_RECIPIENT:
+                if str(error) != IrMailServer.NO_VALID_RECIPIENT:
                     raise
                 # As stock: that email skipped, the others sent.
                 if not email.get("email_to") and stock_failure != "mail_email_invalid":

@@ -240,6 +240,20 @@ class TestOneEngine(MailCase):
         self.assertEqual(len(sent_by_send_email), 2)
         self.assertFalse(any(mails.mapped("sent_hooks_pending")))
 
+    def test_no_valid_recipient_fails_the_mail_without_raising_as_on_stock(self):
+        """Stock's _send skips an email without a valid recipient, even when
+        told to raise (auth_signup's invitation to a user whose address is
+        invalid: stock's TestMailMessage creates one); the mail fails."""
+        mail = self.make_mail(email_to="invalid_email_addr")
+        with mute_logger(*MUTED), real_smtp_delivery():
+            mail.send(raise_exception=True)
+        # Stock's type: the address is no address at all (email_to empty).
+        self.assertEqual(
+            (mail.state, mail.failure_class, mail.failure_type), ("exception", "recipient", "mail_email_missing")
+        )
+        self.assertFalse(self.smtp.attempts)
+        self.assertEqual(self.journal(mail.id).mapped("state"), ["failed"])
+
     def test_every_sent_mail_is_followed_up_chunk_after_chunk(self):
         """The follow-up of a full chunk comes once the last mail's outcome
         is committed: a mail whose outcome was still to come was left
