@@ -249,7 +249,8 @@ class TestOneEngine(MailCase):
             mail.send(raise_exception=True)
         # Stock's type: the address is no address at all (email_to empty).
         self.assertEqual(
-            (mail.state, mail.failure_class, mail.failure_type), ("exception", "recipient", "mail_email_missing")
+            (mail.state, mail.failure_class, mail.failure_type),
+            ("exception", "recipient", "mail_email_missing"),
         )
         self.assertFalse(self.smtp.attempts)
         self.assertEqual(self.journal(mail.id).mapped("state"), ["failed"])
