@@ -83,7 +83,9 @@ class MailAttempt:
             except AssertionError as error:
                 if str(error) != IrMailServer.NO_VALID_RECIPIENT:
                     raise
-                # As stock: that email skipped, the others sent.
+                # As stock: that email skipped, the others sent; what the
+                # wire noted of it is settled (a later failure is the mail's).
+                del seen.exchanges[before:]
                 if not email.get("email_to") and stock_failure != "mail_email_invalid":
                     stock_failure = "mail_email_missing"
                 else:

@@ -255,6 +255,17 @@ class TestOneEngine(MailCase):
         self.assertFalse(self.smtp.attempts)
         self.assertEqual(self.journal(mail.id).mapped("state"), ["failed"])
 
+    def test_a_refusal_after_a_skipped_email_is_the_mails_failure(self):
+        """A mail of two emails: the first has no valid recipient (skipped,
+        as on stock), the server refuses the second: the mail failed for the
+        server's 550, not for the skipped address."""
+        mail = self.make_mail(email_to="invalid_email_addr", recipient_ids=[(4, self.customer.id)])
+        self.smtp.script("550 5.1.1 <customer@example.com>: Recipient address rejected")
+        self.send(mail)
+        self.assertEqual(
+            (mail.state, mail.failure_class, mail.failure_smtp_code), ("exception", "permanent", 550)
+        )
+
     def test_every_sent_mail_is_followed_up_chunk_after_chunk(self):
         """The follow-up of a full chunk comes once the last mail's outcome
         is committed: a mail whose outcome was still to come was left
