@@ -81,7 +81,8 @@ class TestStackMailTracking(MailCase):
         self.assertFalse(self.smtp.attempts)
         mail.invalidate_recordset()
         self.assertEqual((mail.state, mail.failure_class), ("exception", "recipient"))
-        self.assertEqual(mail.failure_type, "mail_email_invalid")
+        # Stock's type for an address that is none at all.
+        self.assertEqual(mail.failure_type, "mail_email_missing")
         self.assertEqual(self.journal(mail.id).mapped("state"), ["failed"])
 
     def test_the_engine_calls_mail_trackings_send_email(self):
