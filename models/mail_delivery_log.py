@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..delivery.attempt import parse_retention_days
+from ..outbox import reasons
 from .mail_mail import FAILURE_CLASS_SELECTION
 
 RETENTION_PARAM = "mail_document_send.delivery_log_retention_days"
@@ -77,6 +78,21 @@ class MailDeliveryLog(models.Model):
         "Reporting server", readonly=True, help="The mail server that wrote the bounce."
     )
     dsn_remote_mta = fields.Char("Remote server", readonly=True, help="The server that refused the email.")
+    # How the reason was made, to word it again in the reader's language:
+    # the stored text is in the language of whoever ran the send (the queue
+    # runs as OdooBot, in English).
+    reason_code = fields.Selection(
+        [
+            ("attempt", "Attempt"),
+            ("gave_up", "No automatic retry left"),
+            ("verdict_lost", "Verdict lost"),
+            ("interrupted", "Interrupted"),
+        ],
+        readonly=True,
+    )
+    failure_reason_localized = fields.Text(
+        "Failure Reason (your language)", compute="_compute_failure_reason_localized"
+    )
     review_needed = fields.Boolean(
         "Delivery to check",
         readonly=True,
@@ -90,6 +106,17 @@ class MailDeliveryLog(models.Model):
         help="The Odoo process (host:pid) that claimed the email for this attempt; for an attempt set "
         "aside for review, the process that died while sending.",
     )
+
+    @api.depends_context("lang")
+    @api.depends("reason_code", "failure_class", "failure_smtp_reply", "attempt", "failure_reason")
+    def _compute_failure_reason_localized(self):
+        for row in self:
+            row.failure_reason_localized = (
+                reasons.journal_reason(
+                    row.env, row.reason_code, row.failure_class, row.failure_smtp_reply, row.attempt
+                )
+                or row.failure_reason
+            )
 
     @api.model
     def _log_bounce(self, vals):

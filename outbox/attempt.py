@@ -16,7 +16,7 @@ from odoo.addons.base.models.ir_mail_server import IrMailServer
 
 from ..delivery import attempt as attempt_rules
 from ..delivery import smtp_failure, wire
-from . import exchange, reasons
+from . import exchange
 from . import session as sessions
 from . import snapshot as snapshots
 from .prepare import build
@@ -150,7 +150,7 @@ class MailAttempt:
                 self.snapshot["message_id"],
                 reply,
             )
-            self.batch.outcome.set_aside(self.mail, self.snapshot, reasons.verdict_lost, reply, self.lines)
+            self.batch.outcome.set_aside(self.mail, self.snapshot, "verdict_lost", reply, self.lines)
             code = None
         else:
             code = self.batch.outcome.failed(

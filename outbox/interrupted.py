@@ -9,7 +9,6 @@ import logging
 from odoo import fields
 
 from ..delivery import attempt as attempt_rules
-from . import reasons
 from . import snapshot as snapshots
 from .outcome import Outcome
 
@@ -39,5 +38,5 @@ def flag_interrupted(env):
             mail.message_id,
         )
         snapshot = snapshots.take(mail, mail.attempt_count, outcome.documents, internal_subtypes)
-        outcome.set_aside(mail, snapshot, reasons.interrupted)
+        outcome.set_aside(mail, snapshot, "interrupted")
     return stale

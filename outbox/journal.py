@@ -13,7 +13,7 @@ INSERT = """
         create_uid, create_date, write_uid, write_date, date, user_id, company_id, model, res_id,
         record_name, is_document_email, mail_message_id, mail_id, message_id, recipients, subject,
         attachments, attempt, state, runner, failure_class, failure_smtp_code, failure_smtp_reply,
-        failure_reason, review_needed)
+        failure_reason, review_needed, reason_code)
     VALUES (
         %(uid)s, %(now)s, %(uid)s, %(now)s, %(now)s, %(j_user_id)s, %(j_company_id)s, %(j_model)s,
         %(j_res_id)s, %(j_record_name)s, %(j_is_document_email)s,
@@ -23,13 +23,23 @@ INSERT = """
             SELECT count(*) FROM mail_delivery_log
              WHERE %(j_mail_id)s IS NOT NULL AND mail_id = %(j_mail_id)s AND state IN ('sent', 'failed'))),
         %(j_state)s, %(j_runner)s, %(j_failure_class)s, %(j_failure_smtp_code)s, %(j_failure_smtp_reply)s,
-        %(j_failure_reason)s, %(j_review_needed)s);"""
+        %(j_failure_reason)s, %(j_review_needed)s, %(j_reason_code)s);"""
 
 
 def row(
-    snapshot, state, lines=None, failure_class=None, code=None, reply=None, reason=None, review_needed=False
+    snapshot,
+    state,
+    lines=None,
+    failure_class=None,
+    code=None,
+    reply=None,
+    reason=None,
+    review_needed=False,
+    reason_code=None,
 ):
-    """The journal row's parameters (INSERT) for one attempt."""
+    """The journal row's parameters (INSERT) for one attempt. `reason_code`:
+    how `reason` was made (mail.delivery.log.reason_code), to word it again
+    in whoever reads it's language."""
     return {
         "j_user_id": snapshot["user_id"] or None,
         "j_company_id": snapshot["company_id"] or None,
@@ -52,6 +62,7 @@ def row(
         "j_failure_smtp_reply": reply or None,
         "j_failure_reason": reason or None,
         "j_review_needed": bool(review_needed),
+        "j_reason_code": reason_code or (failure_class and "attempt") or None,
     }
 
 

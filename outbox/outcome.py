@@ -199,9 +199,11 @@ class Outcome:
             self._retry_scheduled(mail, snapshot, attempt, reply or failure_class, when)
         else:
             self._given_up(mail, snapshot, failure_class, reply, reason, failure_type)
-        journal.write_rows(
-            self.env, [journal.row(snapshot, "failed", lines, failure_class, code, reply, reason)]
+        reason_code = "gave_up" if state == attempt_rules.FAILED else "attempt"
+        row = journal.row(
+            snapshot, "failed", lines, failure_class, code, reply, reason, reason_code=reason_code
         )
+        journal.write_rows(self.env, [row])
         if state == attempt_rules.FAILED:
             self._document_failed(
                 snapshot, lambda env: reasons.failure_reason(env, failure_class, reply, state, attempt)
@@ -250,11 +252,12 @@ class Outcome:
             success_pids=[], failure_reason=reason, failure_type=failure_type
         )
 
-    def set_aside(self, mail, snapshot, reason_in, reply=False, lines=None):
+    def set_aside(self, mail, snapshot, reason_code, reply=False, lines=None):
         """Failed, flagged for review, never retried by itself: the server
-        may have taken the mail (an interrupted send, a verdict lost).
-        `reason_in(env)` words it in that environment's language: the
-        document's note is written in its reader's."""
+        may have taken the mail (`reason_code`: interrupted, verdict_lost).
+        Its reason is worded in each reader's language: the document's note
+        in its reader's."""
+        reason_in = reasons.SET_ASIDE[reason_code]
         reason = reason_in(self.env)
         mail = mail.sudo().exists()
         mail.write(
@@ -277,7 +280,15 @@ class Outcome:
             self.env,
             [
                 journal.row(
-                    snapshot, "failed", lines, smtp_failure.UNKNOWN, None, reply, reason, review_needed=True
+                    snapshot,
+                    "failed",
+                    lines,
+                    smtp_failure.UNKNOWN,
+                    None,
+                    reply,
+                    reason,
+                    review_needed=True,
+                    reason_code=reason_code,
                 )
             ],
         )

@@ -84,6 +84,22 @@ def verdict_lost(env):
     )
 
 
+#: The reasons of an attempt set aside for review, by reason code.
+SET_ASIDE = {"interrupted": interrupted, "verdict_lost": verdict_lost}
+
+
+def journal_reason(env, reason_code, failure_class, reply, attempt):
+    """A journal row's reason, worded again from how it was made
+    (mail.delivery.log.reason_code); None: keep the stored text (a bounce,
+    a row older than the code)."""
+    if reason_code in SET_ASIDE:
+        return SET_ASIDE[reason_code](env)
+    if reason_code in ("attempt", "gave_up") and failure_class:
+        state = attempt_rules.FAILED if reason_code == "gave_up" else attempt_rules.QUEUED
+        return failure_reason(env, failure_class, reply, state, attempt)
+    return None
+
+
 def stock_failure_type(failure_class, code, found_by_stock=None):
     """Stock's failure_type, kept right for mail.notification and the
     resend wizard: a connection problem is mail_smtp, a refused address

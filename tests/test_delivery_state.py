@@ -1,7 +1,10 @@
 # Copyright 2026 mail_document_send contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+
 from lxml import etree
 
+from odoo import fields
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
@@ -183,6 +186,37 @@ class TestFailureInTheReadersLanguage(MailCase):
         assigned = assigned.filtered(lambda message: activity.summary in (message.subject or ""))
         self.assertEqual(len(assigned), 1)
         self.assertIn("vous est attribuée", assigned.subject)
+
+    def test_journal_reason_reads_in_the_readers_language(self):
+        """Delivery journal: the rows the queue wrote in OdooBot's English
+        read in the language of whoever opens them: a temporary failure
+        given up, and a send set aside for review."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.config_parameter"].sudo().set_param("mail_document_send.max_attempts", "1")
+        order = self.make_order()
+        _message, mail = self.post_document(order, self.customer, auto_delete=False, send=False)
+        odoobot = self.env(user=self.env.ref("base.user_root"), context={"lang": "en_US"})
+        self.smtp.script("451 4.3.0 Try again later")
+        with mute_logger(*MUTED), real_smtp_delivery():
+            odoobot["mail.mail"].process_email_queue()
+        stuck = self.make_mail()
+        stuck.write({"sending_started_date": fields.Datetime.now() - datetime.timedelta(minutes=11)})
+        with mute_logger(*MUTED):
+            odoobot["mail.mail"].process_email_queue()
+        admin_fr = self.env(user=self.env.ref("base.user_admin"), context={"lang": "fr_FR"})
+        given_up = admin_fr["mail.delivery.log"].search([("mail_id", "=", mail.id)])
+        self.assertIn("No automatic retry left", given_up.failure_reason)
+        self.assertIn("Le serveur de messagerie n'a pas pu prendre", given_up.failure_reason_localized)
+        self.assertIn("451 4.3.0 Try again later", given_up.failure_reason_localized)
+        self.assertIn("Plus de nouvel essai automatique après 1", given_up.failure_reason_localized)
+        set_aside = admin_fr["mail.delivery.log"].search([("mail_id", "=", stuck.id)])
+        self.assertTrue(set_aside.review_needed)
+        self.assertIn("Sending was interrupted", set_aside.failure_reason)
+        self.assertIn("L'envoi a été interrompu", set_aside.failure_reason_localized)
+        admin_en = self.env(user=self.env.ref("base.user_admin"), context={"lang": "en_US"})
+        self.assertEqual(
+            admin_en["mail.delivery.log"].browse(given_up.id).failure_reason_localized, given_up.failure_reason
+        )
 
     def test_failure_reason_reads_in_the_administrators_language(self):
         """Technical > Emails: the reason the queue stored in OdooBot's
