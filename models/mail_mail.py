@@ -44,7 +44,13 @@ class MailMail(models.Model):
     )
     failure_smtp_code = fields.Integer("SMTP code", readonly=True, copy=False)
     failure_smtp_reply = fields.Text("SMTP reply", readonly=True, copy=False)
-    attempt_count = fields.Integer("Attempts", readonly=True, copy=False)
+    attempt_count = fields.Integer(
+        "Attempts",
+        readonly=True,
+        copy=False,
+        help="Attempts since the email was queued or last retried by hand (a retry starts the automatic "
+        "retries over); the delivery journal numbers every attempt.",
+    )
     # Stock's scheduled_date under the name this addon gives it: the stock
     # queue already leaves a mail alone until that date.
     next_attempt_date = fields.Datetime(

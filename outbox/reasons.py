@@ -58,14 +58,18 @@ def failure_sentence(env, failure_class, reply):
 
 
 def failure_reason(env, failure_class, reply, state, attempt):
-    """The failure reason of an attempt: its sentence and, for a temporary
-    failure that was given up, that retries ran out."""
-    reason = failure_sentence(env, failure_class, reply)
-    if state == attempt_rules.FAILED and failure_class == smtp_failure.TEMPORARY:
-        reason = "%s\n%s" % (
-            reason,
-            env._("No automatic retry left after %(count)s attempts: retry by hand.", count=attempt),
-        )
+    """The failure reason of an attempt: its sentence, or, for a temporary
+    failure whose retries ran out, that no retry is left (not "it will be
+    retried")."""
+    if state != attempt_rules.FAILED or failure_class != smtp_failure.TEMPORARY:
+        return failure_sentence(env, failure_class, reply)
+    reason = env._(
+        "The mail server could not take the email, and no automatic retry is left after %(count)s "
+        "attempts: retry by hand once the server takes emails again.",
+        count=attempt,
+    )
+    if reply:
+        reason = "%s\n%s" % (reason, env._("Server reply: %(reply)s", reply=reply))
     return reason
 
 

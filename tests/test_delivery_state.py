@@ -205,17 +205,17 @@ class TestFailureInTheReadersLanguage(MailCase):
             odoobot["mail.mail"].process_email_queue()
         admin_fr = self.env(user=self.env.ref("base.user_admin"), context={"lang": "fr_FR"})
         given_up = admin_fr["mail.delivery.log"].search([("mail_id", "=", mail.id)])
-        self.assertIn("No automatic retry left", given_up.failure_reason)
-        self.assertIn("Le serveur de messagerie n'a pas pu prendre", given_up.failure_reason_localized)
+        self.assertIn("no automatic retry is left after 1 attempts", given_up.failure_reason)
+        self.assertIn("aucun nouvel essai automatique après 1 tentative", given_up.failure_reason_localized)
         self.assertIn("451 4.3.0 Try again later", given_up.failure_reason_localized)
-        self.assertIn("Plus de nouvel essai automatique après 1", given_up.failure_reason_localized)
         set_aside = admin_fr["mail.delivery.log"].search([("mail_id", "=", stuck.id)])
         self.assertTrue(set_aside.review_needed)
         self.assertIn("Sending was interrupted", set_aside.failure_reason)
         self.assertIn("L'envoi a été interrompu", set_aside.failure_reason_localized)
         admin_en = self.env(user=self.env.ref("base.user_admin"), context={"lang": "en_US"})
         self.assertEqual(
-            admin_en["mail.delivery.log"].browse(given_up.id).failure_reason_localized, given_up.failure_reason
+            admin_en["mail.delivery.log"].browse(given_up.id).failure_reason_localized,
+            given_up.failure_reason,
         )
 
     def test_failure_reason_reads_in_the_administrators_language(self):

@@ -72,7 +72,9 @@ class TestMailRetry(MailCase):
         self.assertEqual(waits, [5 * MINUTE, 15 * MINUTE, 60 * MINUTE, 240 * MINUTE])
         self.assertEqual((mail.state, mail.failure_class, mail.attempt_count), ("exception", "temporary", 5))
         self.assertFalse(mail.next_attempt_date)
-        self.assertIn("No automatic retry left after 5 attempts", mail.failure_reason)
+        self.assertIn("no automatic retry is left after 5 attempts", mail.failure_reason)
+        # Not also "it will be retried automatically": it will not.
+        self.assertNotIn("retried automatically", mail.failure_reason)
         self.assertFalse(self.smtp.received)
 
     def test_max_attempts_parameter(self):
