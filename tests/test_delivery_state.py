@@ -187,18 +187,25 @@ class TestFailureInTheReadersLanguage(MailCase):
         self.assertEqual(len(assigned), 1)
         self.assertIn("vous est attribuée", assigned.subject)
 
+    def queue_run_by_odoobot(self, reply):
+        """A quotation's email, answered `reply` by the server, in a queue
+        run by OdooBot in English, with French installed; (its mail,
+        OdooBot's environment)."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        order = self.make_order()
+        _message, mail = self.post_document(order, self.customer, auto_delete=False, send=False)
+        odoobot = self.env(user=self.env.ref("base.user_root"), context={"lang": "en_US"})
+        self.smtp.script(reply)
+        with mute_logger(*MUTED), real_smtp_delivery():
+            odoobot["mail.mail"].process_email_queue()
+        return mail, odoobot
+
     def test_journal_reason_reads_in_the_readers_language(self):
         """Delivery journal: the rows the queue wrote in OdooBot's English
         read in the language of whoever opens them: a temporary failure
         given up, and a send set aside for review."""
-        self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.config_parameter"].sudo().set_param("mail_document_send.max_attempts", "1")
-        order = self.make_order()
-        _message, mail = self.post_document(order, self.customer, auto_delete=False, send=False)
-        odoobot = self.env(user=self.env.ref("base.user_root"), context={"lang": "en_US"})
-        self.smtp.script("451 4.3.0 Try again later")
-        with mute_logger(*MUTED), real_smtp_delivery():
-            odoobot["mail.mail"].process_email_queue()
+        mail, odoobot = self.queue_run_by_odoobot("451 4.3.0 Try again later")
         stuck = self.make_mail()
         stuck.write({"sending_started_date": fields.Datetime.now() - datetime.timedelta(minutes=11)})
         with mute_logger(*MUTED):
@@ -221,13 +228,7 @@ class TestFailureInTheReadersLanguage(MailCase):
     def test_failure_reason_reads_in_the_administrators_language(self):
         """Technical > Emails: the reason the queue stored in OdooBot's
         English reads in the language of the administrator who opens it."""
-        self.env["res.lang"]._activate_lang("fr_FR")
-        order = self.make_order()
-        _message, mail = self.post_document(order, self.customer, auto_delete=False, send=False)
-        odoobot = self.env(user=self.env.ref("base.user_root"), context={"lang": "en_US"})
-        self.smtp.script("554 5.7.1 Rejected")
-        with mute_logger(*MUTED), real_smtp_delivery():
-            odoobot["mail.mail"].process_email_queue()
+        mail, _odoobot = self.queue_run_by_odoobot("554 5.7.1 Rejected")
         mail.invalidate_recordset()
         self.assertEqual(mail.state, "exception")
         self.assertIn("The mail server refused", mail.failure_reason)
