@@ -93,19 +93,16 @@ class IrMailServer(models.Model):
     def _get_max_email_size(self):
         # Asked for every mail with an attachment of a document: within a
         # batch (outbox/memo.py) read once per server, not once per mail.
-        return self._mds_batch_memo(("max_email_size", self.id), super()._get_max_email_size)
-
-    def _mds_batch_memo(self, key, compute):
-        return memoized(self.env, key, compute)
+        return memoized(self.env, ("max_email_size", self.id), super()._get_max_email_size)
 
     @api.model
     def _get_default_bounce_address(self):
         # Asked by _prepare_email_message for every mail: the company's
         # bounce address, recomputed from its alias domain each time.
-        return self._mds_batch_memo(
-            ("bounce_address", self.env.company.id), super()._get_default_bounce_address
+        return memoized(
+            self.env, ("bounce_address", self.env.company.id), super()._get_default_bounce_address
         )
 
     @api.model
     def _get_default_from_address(self):
-        return self._mds_batch_memo(("from_address", self.env.company.id), super()._get_default_from_address)
+        return memoized(self.env, ("from_address", self.env.company.id), super()._get_default_from_address)

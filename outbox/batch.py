@@ -10,7 +10,6 @@ caller's transaction (a bare send()), nothing is committed; the claims
 still keep other runners off."""
 
 import functools
-import logging
 
 from . import session as sessions
 from . import snapshot as snapshots
@@ -20,8 +19,6 @@ from .claims import Claims
 from .memo import CONTEXT_KEY, BatchMemo
 from .outcome import Outcome
 from .prepare import Preparer, build
-
-_logger = logging.getLogger(__name__)
 
 #: Context key of the queue's run: its claims take only mails that are due.
 QUEUE_KEY = "mail_document_send_queue_run"
@@ -55,7 +52,7 @@ class Batch:
         self.connect_error = connect_error
         self.claims = Claims(self.mails, due=bool(self.env.context.get(QUEUE_KEY)))
         self.outcome = Outcome(self.env, snapshots.Documents(self.env))
-        self.preparer = Preparer(self.mails, self.mail_server, self.outcome, internal_subtypes={})
+        self.preparer = Preparer(self.mails, self.mail_server, self.outcome)
         self.after_sent = AfterSent(self.env, self.auto_commit)
 
     def run(self, post_send_callback=None):

@@ -52,10 +52,10 @@ class Outcome:
         self.todo_documents = set()
 
     # -- success -------------------------------------------------------
-    def hook_chain_on_success(self):
-        """Whether a success goes through the ORM's write: another addon
-        extends it. (_postprocess_sent_message's chain is called for the
-        batch's sent mails together: outbox/after_sent.py.)"""
+    def writes_through_orm(self):
+        """Whether a success is written through the ORM's write: another
+        addon extends it. (_postprocess_sent_message's chain is called for
+        the batch's sent mails together: outbox/after_sent.py.)"""
         return hooks.extended_by_others(self.env, hooks.MAIL_WRITE)
 
     def hooks_pending(self):
@@ -70,7 +70,7 @@ class Outcome:
         called at once, for a mail some of whose recipients were invalid)."""
         now = fields.Datetime.now()
         query = _MESSAGE_ID_SQL
-        if not hooks.extended_by_others(self.env, hooks.MAIL_WRITE):
+        if not self.writes_through_orm():
             query += _MAIL_SENT_SQL
         if envelope:
             query += _ENVELOPE_SENT_SQL
@@ -92,10 +92,7 @@ class Outcome:
         another addon to call."""
         key = (snapshot["model"], snapshot["res_id"])
         return bool(
-            refused
-            or key in self.todo_documents
-            or key in self.failed_documents
-            or self.hook_chain_on_success()
+            refused or key in self.todo_documents or key in self.failed_documents or self.writes_through_orm()
         )
 
     def sent(
@@ -115,7 +112,7 @@ class Outcome:
         recipient (the hook chain marks their envelope failed)."""
         via_hooks = bool(failure_type)
         self.env.flush_all()
-        if hooks.extended_by_others(self.env, hooks.MAIL_WRITE):
+        if self.writes_through_orm():
             mail.sudo().write(
                 dict(
                     _CLEARED,

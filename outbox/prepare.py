@@ -6,8 +6,6 @@ queries for the chunk instead of a few dozen per mail, since each mail's
 commit empties the ORM cache. Then each prepared email built into a message
 as stock's _send builds it (build_email, with the context _send gives it)."""
 
-import logging
-
 import psycopg2
 
 from odoo import tools
@@ -16,8 +14,6 @@ from ..delivery.attempt import attachment_line
 from ..models.mail_delivery_state_mixin import FAILED_ACTIVITY_XMLID
 from . import hooks
 from . import snapshot as snapshots
-
-_logger = logging.getLogger(__name__)
 
 #: Mails read and prepared together.
 CHUNK = 50
@@ -60,9 +56,10 @@ class Preparer:
     """Prepares a batch's mails chunk by chunk. `outcome`: the batch's
     outbox.outcome.Outcome (its documents, the to-dos to close)."""
 
-    def __init__(self, mails, mail_server, outcome, internal_subtypes):
+    def __init__(self, mails, mail_server, outcome):
         self.mails, self.mail_server, self.outcome = mails, mail_server, outcome
-        self.internal_subtypes = internal_subtypes
+        # {subtype id: internal}, read once per batch.
+        self.internal_subtypes = {}
         self.prepared = {}
 
     def take(self, mail_id, pending, before_claim):
@@ -92,15 +89,10 @@ class Preparer:
         mails = self.mails.browse(ids).exists()
         if not mails:
             return {}
-        with_unfollow = mails.filtered(lambda mail: mail.body_html and "/mail/unfollow" in mail.body_html)
-        follower_status = (
-            self.mails.env["mail.followers"]._get_mail_recipients_follower_status(with_unfollow.ids)
-            if with_unfollow
-            else None
-        )
         by_model = self.outcome.documents.load(mails)
         self.outcome.todo_documents |= self._documents_with_failure_todo(by_model)
         ahead = not hooks.extended_by_others(self.mails.env, hooks.PREPARE)
+        follower_status = self._follower_status(mails) if ahead else None
         prepared = {}
         for mail in mails:
             emails, error = self._outgoing_list(mail, follower_status) if ahead else (None, None)
@@ -108,11 +100,20 @@ class Preparer:
             prepared[mail.id] = Prepared(mail, emails, error, snapshot)
         return prepared
 
+    def _follower_status(self, mails):
+        """What stock's _send reads for the mails with an unfollow link
+        (their recipients' follower status), or None: none has one."""
+        with_unfollow = mails.filtered(lambda mail: mail.body_html and "/mail/unfollow" in mail.body_html)
+        if not with_unfollow:
+            return None
+        return self.mails.env["mail.followers"]._get_mail_recipients_follower_status(with_unfollow.ids)
+
     def _outgoing_list(self, mail, follower_status):
         """(the emails of `mail`, None), or (None, the exception): recorded
-        as the attempt's failure."""
-        if follower_status is None and mail.body_html and "/mail/unfollow" in mail.body_html:
-            follower_status = self.mails.env["mail.followers"]._get_mail_recipients_follower_status(mail.ids)
+        as the attempt's failure. `follower_status`: its chunk's, or None
+        to read its own."""
+        if follower_status is None:
+            follower_status = self._follower_status(mail)
         try:
             emails = mail._prepare_outgoing_list(
                 mail_server=self.mail_server or mail.mail_server_id,
